@@ -1,0 +1,190 @@
+/** Roles and databases of a branch, and role passwords (reveal, reset). */
+import { z } from "zod";
+import { apiErrors } from "../errors";
+import { newRolePassword } from "../ids";
+import { newDatabase, newRole } from "../model";
+import { renderOperation } from "../operations";
+import { renderDatabase, renderRole } from "../render";
+import type { BranchRecord, ProjectRecord } from "../store";
+import { parseRequest } from "../validation";
+import type { World } from "../world";
+import type { RouteDefinition } from "./types";
+
+// Postgres identifiers are at most 63 bytes.
+const identifier = z.string().min(1).refine((s) => Buffer.byteLength(s) <= 63, "must be at most 63 bytes");
+
+const createRoleBody = z.object({ role: z.object({ name: identifier, no_login: z.boolean().optional() }) });
+const createDatabaseBody = z.object({ database: z.object({ name: identifier, owner_name: identifier }) });
+const updateDatabaseBody = z.object({ database: z.object({ name: identifier.optional(), owner_name: identifier.optional() }) });
+
+/** Role and database changes are applied to the branch's computes by an apply_config operation. */
+function applyConfig(world: World, record: ProjectRecord, branch: BranchRecord) {
+  const computes = Object.values(record.endpoints).filter((e) => e.branch_id === branch.branch.id);
+  const ops = world.schedule(
+    record,
+    computes.length > 0
+      ? computes.map((e) => ({ action: "apply_config", branchId: branch.branch.id, endpointId: e.id }))
+      : [{ action: "apply_config", branchId: branch.branch.id }],
+  );
+  const t = world.now();
+  return ops.map((o) => renderOperation(o, t));
+}
+
+function locate(world: World, params: Record<string, string>) {
+  const record = world.project(params.project_id);
+  return { record, branch: world.branch(record, params.branch_id) };
+}
+
+export const roleAndDatabaseRoutes: RouteDefinition[] = [
+  {
+    method: "GET",
+    path: "/projects/{project_id}/branches/{branch_id}/roles",
+    operationId: "listProjectBranchRoles",
+    handle({ world, params }) {
+      const { branch } = locate(world, params);
+      return { status: 200, body: { roles: Object.values(branch.roles).map((r) => renderRole(r)) } };
+    },
+  },
+  {
+    method: "POST",
+    path: "/projects/{project_id}/branches/{branch_id}/roles",
+    operationId: "createProjectBranchRole",
+    handle({ world, params, body }) {
+      const { record, branch } = locate(world, params);
+      const req = parseRequest(createRoleBody, body, "").role;
+      if (branch.roles[req.name]) throw apiErrors.conflict(`role "${req.name}" already exists on branch ${branch.branch.id}`);
+      world.assertUnlocked(record);
+      const role = newRole(world, branch.branch.id, req.name, req.no_login);
+      branch.roles[role.name] = role;
+      return { status: 201, body: { role: renderRole(role, role.authentication_method === "password"), operations: applyConfig(world, record, branch) } };
+    },
+  },
+  {
+    method: "GET",
+    path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}",
+    operationId: "getProjectBranchRole",
+    handle({ world, params }) {
+      const { branch } = locate(world, params);
+      const role = branch.roles[params.role_name];
+      if (!role) throw apiErrors.notFound("role", params.role_name);
+      return { status: 200, body: { role: renderRole(role) } };
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}",
+    operationId: "deleteProjectBranchRole",
+    handle({ world, params }) {
+      const { record, branch } = locate(world, params);
+      const role = branch.roles[params.role_name];
+      if (!role) return { status: 204 };
+      const owned = Object.values(branch.databases).filter((d) => d.owner_name === role.name);
+      if (owned.length > 0) {
+        throw apiErrors.conflict(`role "${role.name}" owns database(s) ${owned.map((d) => d.name).join(", ")}; delete or reassign them first`);
+      }
+      world.assertUnlocked(record);
+      delete branch.roles[role.name];
+      return { status: 200, body: { role: renderRole(role), operations: applyConfig(world, record, branch) } };
+    },
+  },
+  {
+    method: "GET",
+    path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}/reveal_password",
+    operationId: "getProjectBranchRolePassword",
+    handle({ world, params }) {
+      const { record, branch } = locate(world, params);
+      const role = branch.roles[params.role_name];
+      if (!role) throw apiErrors.notFound("role", params.role_name);
+      if (!record.project.store_passwords) throw apiErrors.preconditionFailed("storing passwords is disabled for this project");
+      return { status: 200, body: { password: role.password } };
+    },
+  },
+  {
+    method: "POST",
+    path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}/reset_password",
+    operationId: "resetProjectBranchRolePassword",
+    handle({ world, params }) {
+      const { record, branch } = locate(world, params);
+      const role = branch.roles[params.role_name];
+      if (!role) throw apiErrors.notFound("role", params.role_name);
+      world.assertUnlocked(record);
+      role.password = newRolePassword();
+      role.updated_at = world.nowIso();
+      return { status: 200, body: { role: renderRole(role, true), operations: applyConfig(world, record, branch) } };
+    },
+  },
+  {
+    method: "GET",
+    path: "/projects/{project_id}/branches/{branch_id}/databases",
+    operationId: "listProjectBranchDatabases",
+    handle({ world, params }) {
+      const { branch } = locate(world, params);
+      return { status: 200, body: { databases: Object.values(branch.databases).map(renderDatabase) } };
+    },
+  },
+  {
+    method: "POST",
+    path: "/projects/{project_id}/branches/{branch_id}/databases",
+    operationId: "createProjectBranchDatabase",
+    handle({ world, params, body }) {
+      const { record, branch } = locate(world, params);
+      const req = parseRequest(createDatabaseBody, body, "").database;
+      if (branch.databases[req.name]) throw apiErrors.conflict(`database "${req.name}" already exists on branch ${branch.branch.id}`);
+      if (!branch.roles[req.owner_name]) throw apiErrors.invalidField("database.owner_name", `role "${req.owner_name}" not found`);
+      world.assertUnlocked(record);
+      const db = newDatabase(world, branch.branch.id, req.name, req.owner_name);
+      branch.databases[db.name] = db;
+      return { status: 201, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
+    },
+  },
+  {
+    method: "GET",
+    path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}",
+    operationId: "getProjectBranchDatabase",
+    handle({ world, params }) {
+      const { branch } = locate(world, params);
+      const db = branch.databases[params.database_name];
+      if (!db) throw apiErrors.notFound("database", params.database_name);
+      return { status: 200, body: { database: renderDatabase(db) } };
+    },
+  },
+  {
+    method: "PATCH",
+    path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}",
+    operationId: "updateProjectBranchDatabase",
+    handle({ world, params, body }) {
+      const { record, branch } = locate(world, params);
+      const db = branch.databases[params.database_name];
+      if (!db) throw apiErrors.notFound("database", params.database_name);
+      const req = parseRequest(updateDatabaseBody, body, "").database;
+      if (req.name !== undefined && req.name !== db.name && branch.databases[req.name]) {
+        throw apiErrors.conflict(`database "${req.name}" already exists on branch ${branch.branch.id}`);
+      }
+      if (req.owner_name !== undefined && !branch.roles[req.owner_name]) {
+        throw apiErrors.invalidField("database.owner_name", `role "${req.owner_name}" not found`);
+      }
+      world.assertUnlocked(record);
+      if (req.name !== undefined && req.name !== db.name) {
+        delete branch.databases[db.name];
+        db.name = req.name;
+        branch.databases[db.name] = db;
+      }
+      if (req.owner_name !== undefined) db.owner_name = req.owner_name;
+      db.updated_at = world.nowIso();
+      return { status: 200, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}",
+    operationId: "deleteProjectBranchDatabase",
+    handle({ world, params }) {
+      const { record, branch } = locate(world, params);
+      const db = branch.databases[params.database_name];
+      if (!db) return { status: 204 };
+      world.assertUnlocked(record);
+      delete branch.databases[db.name];
+      return { status: 200, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
+    },
+  },
+];

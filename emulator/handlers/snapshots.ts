@@ -1,0 +1,244 @@
+/**
+ * Snapshots (Neon beta): create from a root branch, list, update, delete, restore to a new branch,
+ * and finalize a restore so the restored branch takes the original's place.
+ *
+ * Finalizing moves the original branch's computes (so hosts and connection URIs do not change),
+ * its default flag, and its branch-level Neon Auth integration and Data API instances to the
+ * restored branch: they belong to the database a tenant connects to, not to a branch id. The
+ * original branch keeps its data under a new name.
+ */
+import { z } from "zod";
+import { isoSeconds } from "../clock";
+import { apiErrors } from "../errors";
+import { formatLsn, generatedBranchName, newSnapshotId, parseLsn } from "../ids";
+import { newBranchRecord } from "../model";
+import { renderOperation, type NewOperation } from "../operations";
+import { renderBranch, renderEndpoint, renderSnapshot } from "../render";
+import type { BranchRecord, ProjectRecord } from "../store";
+import { isoDateTime, parseRequest, queryObject } from "../validation";
+import type { World } from "../world";
+import { assertUniqueBranchName } from "./branches";
+import type { RouteDefinition } from "./types";
+
+const createSnapshotQuery = z.object({
+  lsn: z.string().optional(),
+  timestamp: isoDateTime.optional(),
+  name: z.string().min(1).max(256).optional(),
+  expires_at: isoDateTime.optional(),
+});
+
+const updateSnapshotBody = z.object({
+  snapshot: z.object({ name: z.string().min(1).max(256).optional(), expires_at: isoDateTime.nullable().optional() }),
+});
+
+const restoreBody = z.object({
+  name: z.string().min(1).max(256).optional(),
+  target_branch_id: z.string().optional(),
+  finalize_restore: z.boolean().optional(),
+});
+
+const finalizeBody = z.object({ name: z.string().min(1).max(256).optional() });
+
+function snapshot(world: World, record: ProjectRecord, snapshotId: string) {
+  const snap = record.snapshots[snapshotId];
+  if (!snap) throw apiErrors.notFound("snapshot", snapshotId);
+  return snap;
+}
+
+function cloneMap<T extends object>(map: Record<string, T>, patch: Partial<T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(map)) out[k] = { ...v, ...patch };
+  return out;
+}
+
+/**
+ * Swaps a restored branch into the place of the branch it replaces. Mutates the store; callers
+ * validate everything first.
+ */
+function finalizeRestore(world: World, record: ProjectRecord, restored: BranchRecord, target: BranchRecord, renameTo: string | undefined): NewOperation[] {
+  const now = world.nowIso();
+  const originalName = target.branch.name;
+  target.branch.name = renameTo ?? `${originalName}_old_${isoSeconds(world.now()).replace(/[-:]/g, "").replace("T", "_").replace("Z", "")}`;
+  target.branch.updated_at = now;
+  restored.branch.name = originalName;
+  restored.branch.restore_status = "finalized";
+  restored.branch.restored_as = target.branch.id;
+  delete restored.branch.restore_target_id;
+  restored.branch.updated_at = now;
+  if (target.branch.default) {
+    target.branch.default = false;
+    target.branch.primary = false;
+    restored.branch.default = true;
+    restored.branch.primary = true;
+  }
+  if (target.auth) {
+    restored.auth = { ...target.auth, branch_id: restored.branch.id };
+    delete target.auth;
+  }
+  restored.dataApis = target.dataApis;
+  target.dataApis = {};
+  const ops: NewOperation[] = [];
+  for (const ep of Object.values(record.endpoints)) {
+    if (ep.branch_id !== target.branch.id) continue;
+    ep.branch_id = restored.branch.id;
+    ep.updated_at = now;
+    // Moving a compute restarts it.
+    ops.push({ action: "suspend_compute", branchId: restored.branch.id, endpointId: ep.id });
+    ops.push({ action: "start_compute", branchId: restored.branch.id, endpointId: ep.id, effects: [{ kind: "endpoint_state", endpointId: ep.id, state: "active" }] });
+  }
+  return ops;
+}
+
+export const snapshotRoutes: RouteDefinition[] = [
+  {
+    method: "POST",
+    path: "/projects/{project_id}/branches/{branch_id}/snapshot",
+    operationId: "createSnapshot",
+    handle({ world, params, query }) {
+      const record = world.project(params.project_id);
+      const branch = world.branch(record, params.branch_id);
+      const q = parseRequest(createSnapshotQuery, queryObject(query), "");
+      if (branch.branch.parent_id) {
+        throw apiErrors.badRequest(`branch ${branch.branch.id} is not a root branch; snapshots can only be taken of root branches`);
+      }
+      if (q.lsn !== undefined && q.timestamp !== undefined) throw apiErrors.badRequest("lsn and timestamp are mutually exclusive");
+      let lsn = record.lsn;
+      let timestamp = world.nowIso();
+      if (q.lsn !== undefined) {
+        const parsed = parseLsn(q.lsn);
+        if (parsed === undefined) throw apiErrors.invalidField("lsn", "must look like 0/1A2B3C4");
+        if (parsed < branch.branch.lsn || parsed > record.lsn) throw apiErrors.invalidField("lsn", `${q.lsn} is outside the branch's history`);
+        lsn = parsed;
+      }
+      if (q.timestamp !== undefined) {
+        const at = Date.parse(q.timestamp);
+        if (at > world.now()) throw apiErrors.invalidField("timestamp", "must not be in the future");
+        if (at < world.now() - record.project.history_retention_seconds * 1000) {
+          throw apiErrors.invalidField("timestamp", "is outside the project's history retention window");
+        }
+        timestamp = isoSeconds(at);
+      }
+      if (q.expires_at !== undefined && Date.parse(q.expires_at) <= world.now()) throw apiErrors.invalidField("expires_at", "must be in the future");
+      world.assertUnlocked(record);
+      const id = newSnapshotId((candidate) => candidate in record.snapshots);
+      record.snapshots[id] = {
+        id,
+        name: q.name ?? `${branch.branch.name} ${timestamp}`,
+        lsn: formatLsn(lsn),
+        timestamp,
+        source_branch_id: branch.branch.id,
+        created_at: world.nowIso(),
+        ...(q.expires_at !== undefined ? { expires_at: q.expires_at } : {}),
+        manual: true,
+        full_size: 0,
+        diff_size: 0,
+        contents: { roles: cloneMap(branch.roles, {}), databases: cloneMap(branch.databases, {}) },
+      };
+      const operations = world.schedule(record, [{ action: "create_timeline", branchId: branch.branch.id }]);
+      const t = world.now();
+      return { status: 200, body: { snapshot: renderSnapshot(record.snapshots[id]), operations: operations.map((o) => renderOperation(o, t)) } };
+    },
+  },
+  {
+    method: "GET",
+    path: "/projects/{project_id}/snapshots",
+    operationId: "listSnapshots",
+    handle({ world, params }) {
+      const record = world.project(params.project_id);
+      return { status: 200, body: { snapshots: Object.values(record.snapshots).map(renderSnapshot) } };
+    },
+  },
+  {
+    method: "PATCH",
+    path: "/projects/{project_id}/snapshots/{snapshot_id}",
+    operationId: "updateSnapshot",
+    handle({ world, params, body }) {
+      const record = world.project(params.project_id);
+      const snap = snapshot(world, record, params.snapshot_id);
+      const req = parseRequest(updateSnapshotBody, body, "").snapshot;
+      if (req.expires_at && Date.parse(req.expires_at) <= world.now()) throw apiErrors.invalidField("snapshot.expires_at", "must be in the future");
+      if (req.name !== undefined) snap.name = req.name;
+      if (req.expires_at === null) delete snap.expires_at;
+      else if (req.expires_at !== undefined) snap.expires_at = req.expires_at;
+      return { status: 200, body: { snapshot: renderSnapshot(snap) } };
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/projects/{project_id}/snapshots/{snapshot_id}",
+    operationId: "deleteSnapshot",
+    handle({ world, params }) {
+      const record = world.project(params.project_id);
+      snapshot(world, record, params.snapshot_id);
+      world.assertUnlocked(record);
+      delete record.snapshots[params.snapshot_id];
+      const operations = world.schedule(record, [{ action: "delete_timeline" }]);
+      const t = world.now();
+      return { status: 202, body: { operations: operations.map((o) => renderOperation(o, t)) } };
+    },
+  },
+  {
+    method: "POST",
+    path: "/projects/{project_id}/snapshots/{snapshot_id}/restore",
+    operationId: "restoreSnapshot",
+    handle({ world, params, query, body }) {
+      const record = world.project(params.project_id);
+      const snap = snapshot(world, record, params.snapshot_id);
+      const req = parseRequest(restoreBody, body ?? {}, "");
+      const targetId = req.target_branch_id ?? snap.source_branch_id;
+      const target = record.branches[targetId];
+      if (!target) {
+        throw apiErrors.invalidField(req.target_branch_id ? "target_branch_id" : "snapshot.source_branch_id", `branch ${targetId} not found`);
+      }
+      // `?name=` is Neon's deprecated spelling of the body's `name`.
+      const name = req.name ?? query.get("name") ?? generatedBranchName();
+      assertUniqueBranchName(record, name);
+      world.assertUnlocked(record);
+
+      record.lsn += 0x100;
+      const restored = newBranchRecord(world, record, { name, isDefault: false, lsn: record.lsn, initSource: "parent-data" });
+      restored.branch.restored_from = snap.id;
+      restored.branch.restore_status = "restored";
+      restored.branch.restore_target_id = target.branch.id;
+      restored.roles = cloneMap(snap.contents.roles, { branch_id: restored.branch.id });
+      restored.databases = cloneMap(snap.contents.databases, { branch_id: restored.branch.id });
+      for (const db of Object.values(restored.databases)) db.id = world.state.nextDatabaseId++;
+      record.branches[restored.branch.id] = restored;
+      const ops: NewOperation[] = [
+        { action: "create_branch", branchId: restored.branch.id, effects: [{ kind: "branch_ready", branchId: restored.branch.id }] },
+      ];
+      if (req.finalize_restore) ops.push(...finalizeRestore(world, record, restored, target, undefined));
+      const operations = world.schedule(record, ops);
+      const t = world.now();
+      const endpoints = Object.values(record.endpoints).filter((e) => e.branch_id === restored.branch.id);
+      return {
+        status: 200,
+        body: {
+          branch: renderBranch(restored),
+          endpoints: endpoints.map((e) => renderEndpoint(world, e)),
+          operations: operations.map((o) => renderOperation(o, t)),
+        },
+      };
+    },
+  },
+  {
+    method: "POST",
+    path: "/projects/{project_id}/branches/{branch_id}/finalize_restore",
+    operationId: "finalizeRestoreBranch",
+    handle({ world, params, body }) {
+      const record = world.project(params.project_id);
+      const restored = world.branch(record, params.branch_id);
+      const req = parseRequest(finalizeBody, body ?? {}, "");
+      if (restored.branch.restore_status !== "restored" || !restored.branch.restore_target_id) {
+        throw apiErrors.badRequest(`branch ${restored.branch.id} was not created by a snapshot restore awaiting finalization`);
+      }
+      const target = record.branches[restored.branch.restore_target_id];
+      if (!target) throw apiErrors.conflict(`the branch this restore replaces (${restored.branch.restore_target_id}) no longer exists`);
+      if (req.name !== undefined) assertUniqueBranchName(record, req.name, target.branch.id);
+      world.assertUnlocked(record);
+      const operations = world.schedule(record, finalizeRestore(world, record, restored, target, req.name));
+      const t = world.now();
+      return { status: 200, body: { operations: operations.map((o) => renderOperation(o, t)) } };
+    },
+  },
+];

@@ -1,0 +1,25 @@
+import type { World } from "../world";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export interface HandlerContext {
+  world: World;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Parsed JSON body, or undefined when the request had none. */
+  body: unknown;
+}
+
+export interface HandlerResult {
+  status: number;
+  /** JSON body; undefined means an empty body (204, or Neon routes that declare no content). */
+  body?: unknown;
+}
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** The path template exactly as in the OpenAPI document, relative to /api/v2. */
+  path: string;
+  operationId: string;
+  handle(ctx: HandlerContext): HandlerResult;
+}

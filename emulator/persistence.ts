@@ -1,0 +1,60 @@
+/**
+ * Keeps the state in a JSON file across restarts. Writes go to a temporary file that is fsynced
+ * and renamed over the old one, so a crash leaves either the old or the new state, never a torn
+ * file. Saves are coalesced (at most one per `debounceMs`) and flushed on close.
+ */
+import { mkdirSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, closeSync, existsSync } from "node:fs";
+import { dirname } from "node:path";
+import type { NeonLocalState } from "./store";
+
+export function loadState(file: string): NeonLocalState | undefined {
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, "utf8");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`state file ${file} is not valid JSON (${(err as Error).message}); move it away to start fresh`);
+  }
+  const state = parsed as Partial<NeonLocalState>;
+  if (state.version !== 1 || typeof state.projects !== "object" || typeof state.organizations !== "object") {
+    throw new Error(`state file ${file} is not a local Neon API state (version 1)`);
+  }
+  return state as NeonLocalState;
+}
+
+export function saveStateAtomically(file: string, state: NeonLocalState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeSync(fd, JSON.stringify(state));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+export class StateSaver {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly current: () => NeonLocalState,
+    private readonly debounceMs = 20,
+  ) {}
+
+  schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+  }
+
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    saveStateAtomically(this.file, this.current());
+  }
+}

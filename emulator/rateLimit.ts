@@ -1,0 +1,80 @@
+/**
+ * Neon's rate limits: 700 requests per minute per account, and bursts of at most 40 requests per
+ * second per route. Token buckets on the injected clock; a refused request gets 429 with the
+ * number of seconds until a token is free in Retry-After.
+ */
+import type { Clock } from "./clock";
+
+export interface RateLimitSettings {
+  perMinute: number;
+  perSecondPerRoute: number;
+}
+
+export const neonRateLimits: RateLimitSettings = { perMinute: 700, perSecondPerRoute: 40 };
+
+class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly refillPerMs: number,
+    now: number,
+  ) {
+    this.tokens = capacity;
+    this.last = now;
+  }
+
+  private refill(now: number): void {
+    if (now > this.last) {
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.refillPerMs);
+      this.last = now;
+    }
+  }
+
+  /** Milliseconds until one token is available (0 when one is available now). */
+  waitMs(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / this.refillPerMs);
+  }
+
+  take(): void {
+    this.tokens -= 1;
+  }
+}
+
+export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: string };
+
+export class RateLimiter {
+  private readonly account: TokenBucket;
+  private readonly routes = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly settings: RateLimitSettings,
+    private readonly clock: Clock,
+  ) {
+    if (!(settings.perMinute > 0) || !(settings.perSecondPerRoute > 0)) {
+      throw new RangeError("rate limits must be positive numbers of requests");
+    }
+    this.account = new TokenBucket(settings.perMinute, settings.perMinute / 60000, clock.now());
+  }
+
+  /** Takes a token from both the account and the route bucket, or neither. */
+  check(routeKey: string): RateLimitDecision {
+    const now = this.clock.now();
+    let route = this.routes.get(routeKey);
+    if (!route) {
+      route = new TokenBucket(this.settings.perSecondPerRoute, this.settings.perSecondPerRoute / 1000, now);
+      this.routes.set(routeKey, route);
+    }
+    const accountWait = this.account.waitMs(now);
+    const routeWait = route.waitMs(now);
+    if (accountWait > 0 || routeWait > 0) {
+      const scope = accountWait >= routeWait ? `${this.settings.perMinute} requests per minute per account` : `${this.settings.perSecondPerRoute} requests per second on ${routeKey}`;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(Math.max(accountWait, routeWait) / 1000)), scope };
+    }
+    this.account.take();
+    route.take();
+    return { allowed: true };
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Response shapes. Stored records already use Neon's field names; these functions add the fields
+ * Neon computes (usage counters, hosts) and drop internal ones (passwords, timings), so every
+ * response matches the OpenAPI schema for its route.
+ */
+import type { World } from "./world";
+import type { BranchRecord, DatabaseRecord, EndpointData, ProjectRecord, RoleRecord, SnapshotData } from "./store";
+
+const MiB = 1024 ** 2;
+
+/** The Neon project object (schema `Project`). Usage counters are zero: nothing runs here. */
+export function renderProject(world: World, record: ProjectRecord): Record<string, unknown> {
+  const p = record.project;
+  const period = consumptionPeriod(world.now());
+  return {
+    data_storage_bytes_hour: 0,
+    data_transfer_bytes: 0,
+    written_data_bytes: 0,
+    compute_time_seconds: 0,
+    active_time_seconds: 0,
+    cpu_used_sec: 0,
+    id: p.id,
+    platform_id: p.region_id.split("-")[0],
+    region_id: p.region_id,
+    name: p.name,
+    provisioner: p.provisioner,
+    default_endpoint_settings: p.default_endpoint_settings,
+    settings: p.settings,
+    pg_version: p.pg_version,
+    proxy_host: world.proxyHost(p.region_id),
+    branch_logical_size_limit: 512,
+    branch_logical_size_limit_bytes: 512 * MiB,
+    store_passwords: p.store_passwords,
+    creation_source: "console",
+    history_retention_seconds: p.history_retention_seconds,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
+    synthetic_storage_size: 0,
+    consumption_period_start: period.start,
+    consumption_period_end: period.end,
+    owner_id: world.state.user.id,
+    org_id: p.org_id,
+  };
+}
+
+/** Schema `ProjectListItem` (what GET /projects lists). */
+export function renderProjectListItem(world: World, record: ProjectRecord): Record<string, unknown> {
+  const full = renderProject(world, record);
+  const org = world.state.organizations[record.project.org_id];
+  return {
+    id: full.id,
+    platform_id: full.platform_id,
+    region_id: full.region_id,
+    name: full.name,
+    provisioner: full.provisioner,
+    default_endpoint_settings: full.default_endpoint_settings,
+    settings: full.settings,
+    pg_version: full.pg_version,
+    proxy_host: full.proxy_host,
+    branch_logical_size_limit: full.branch_logical_size_limit,
+    branch_logical_size_limit_bytes: full.branch_logical_size_limit_bytes,
+    store_passwords: full.store_passwords,
+    active_time: 0,
+    cpu_used_sec: 0,
+    creation_source: full.creation_source,
+    created_at: full.created_at,
+    updated_at: full.updated_at,
+    owner_id: full.owner_id,
+    org_id: full.org_id,
+    ...(org ? { org_name: org.name } : {}),
+    history_retention_seconds: full.history_retention_seconds,
+  };
+}
+
+export function renderBranch(record: BranchRecord): Record<string, unknown> {
+  const { lsn: _lsn, restore_target_id: _target, ...visible } = record.branch;
+  return {
+    ...visible,
+    cpu_used_sec: 0,
+    compute_time_seconds: 0,
+    active_time_seconds: 0,
+    written_data_bytes: 0,
+    data_transfer_bytes: 0,
+  };
+}
+
+export function renderEndpoint(world: World, ep: EndpointData): Record<string, unknown> {
+  return { ...ep, proxy_host: world.proxyHost(ep.region_id) };
+}
+
+export function renderRole(role: RoleRecord, withPassword = false): Record<string, unknown> {
+  const { password, ...visible } = role;
+  return withPassword ? { ...visible, password } : visible;
+}
+
+export function renderDatabase(db: DatabaseRecord): Record<string, unknown> {
+  return { ...db };
+}
+
+export function renderSnapshot(s: SnapshotData): Record<string, unknown> {
+  const { contents: _contents, ...visible } = s;
+  return visible;
+}
+
+/**
+ * A `postgresql://` URI for a role on a compute. Hosts are Neon-shaped; a later issue points them
+ * at real local databases.
+ */
+export function connectionUri(host: string, role: RoleRecord, database: string): string {
+  return `postgresql://${encodeURIComponent(role.name)}:${encodeURIComponent(role.password)}@${host}/${encodeURIComponent(database)}?sslmode=require`;
+}
+
+/** The read-write compute of a branch, if it has one. */
+export function readWriteEndpoint(record: ProjectRecord, branchId: string): EndpointData | undefined {
+  return Object.values(record.endpoints).find((e) => e.branch_id === branchId && e.type === "read_write");
+}
+
+function consumptionPeriod(now: number): { start: string; end: string } {
+  const d = new Date(now);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return { start: new Date(start).toISOString().replace(".000Z", "Z"), end: new Date(end).toISOString().replace(".000Z", "Z") };
+}

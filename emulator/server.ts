@@ -1,0 +1,219 @@
+/**
+ * The HTTP layer: authentication, routing, fault injection, rate limiting, body parsing, the
+ * request log, and turning handler results and errors into Neon-shaped responses.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { apiErrors, NeonLocalError } from "./errors";
+import type { FaultAction, FaultController } from "./faults";
+import { handleAdminRequest, adminPrefix, type AdminContext } from "./admin";
+import { newRequestId } from "./ids";
+import type { RateLimiter } from "./rateLimit";
+import { Router } from "./router";
+import { routes, type RouteDefinition } from "./handlers";
+import type { World } from "./world";
+
+export const apiPrefix = "/api/v2";
+
+export interface RequestLogEntry {
+  at: number;
+  method: string;
+  /** Path below /api/v2, without the query string. */
+  path: string;
+  /** The route template, e.g. `/projects/{project_id}`, when the path matched one. */
+  route?: string;
+  operationId?: string;
+  /** HTTP status sent; 0 when the connection was dropped by a fault instead. */
+  status: number;
+  requestId: string;
+  /** What a fault did to this request, if one fired. */
+  fault?: FaultAction["kind"];
+}
+
+/** Everything about one request/response pair, for observers such as the spec-conformance suite. */
+export interface Exchange {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  route?: string;
+  operationId?: string;
+  status: number;
+  requestBody: unknown;
+  responseBody: unknown;
+  dropped: boolean;
+}
+
+export interface ServerDeps {
+  world: World;
+  apiKey: string;
+  faults: FaultController;
+  rateLimiter?: RateLimiter;
+  requestLog: RequestLogEntry[];
+  maxBodyBytes: number;
+  onExchange?: (exchange: Exchange) => void;
+  onMutation: () => void;
+  admin: AdminContext;
+}
+
+const router = new Router<RouteDefinition>(routes);
+
+export function createRequestListener(deps: ServerDeps) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(deps, req, res).catch((err: unknown) => {
+      // A bug in the emulator must not take the server down: answer 500 and keep serving.
+      if (!res.headersSent && !res.destroyed) {
+        sendJson(res, 500, { code: "INTERNAL_ERROR", message: `local Neon API error: ${(err as Error).message}`, request_id: "" });
+      }
+    });
+  };
+}
+
+async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestIdHeader = req.headers["x-request-id"];
+  const requestId = (Array.isArray(requestIdHeader) ? requestIdHeader[0] : requestIdHeader) || newRequestId();
+  res.setHeader("X-Request-ID", requestId);
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const method = (req.method ?? "GET").toUpperCase();
+
+  if (url.pathname.startsWith(adminPrefix)) {
+    const body = await readBody(req, deps.maxBodyBytes).catch((e: unknown) => e as NeonLocalError);
+    if (body instanceof NeonLocalError) sendError(res, body, requestId);
+    else handleAdminRequest(deps.admin, method, url, body, res);
+    return;
+  }
+
+  const path = url.pathname.startsWith(apiPrefix) ? url.pathname.slice(apiPrefix.length) || "/" : undefined;
+  const log: RequestLogEntry = { at: deps.world.now(), method, path: path ?? url.pathname, status: 0, requestId };
+  const exchange: Exchange = { method, path: log.path, query: url.searchParams, status: 0, requestBody: undefined, responseBody: undefined, dropped: false };
+  const finish = (status: number, body: unknown, dropped = false) => {
+    log.status = dropped ? 0 : status;
+    exchange.status = status;
+    exchange.responseBody = body;
+    exchange.dropped = dropped;
+    deps.requestLog.push(log);
+    deps.onExchange?.(exchange);
+  };
+
+  try {
+    if (path === undefined) throw apiErrors.routeNotFound(method, url.pathname);
+    if (!isAuthorized(req, deps.apiKey)) throw apiErrors.unauthorized();
+    const match = router.match(method, path);
+    if (match === undefined) throw apiErrors.routeNotFound(method, path);
+    if (match === "method") throw apiErrors.methodNotAllowed(method, path);
+    log.route = exchange.route = match.route.path;
+    log.operationId = exchange.operationId = match.route.operationId;
+
+    const fault = deps.faults.take({ method, path, routeTemplate: match.route.path, operationId: match.route.operationId });
+    if (fault) log.fault = fault.kind;
+    if (fault?.kind === "drop") {
+      req.resume();
+      res.destroy();
+      return finish(0, undefined, true);
+    }
+    if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === "status") throw apiErrors.injected(fault.status, fault.retryAfterSeconds, fault.message);
+
+    if (deps.rateLimiter) {
+      const decision = deps.rateLimiter.check(`${method} ${match.route.path}`);
+      if (!decision.allowed) throw apiErrors.rateLimited(decision.retryAfterSeconds, decision.scope);
+    }
+
+    const raw = await readBody(req, deps.maxBodyBytes);
+    const body = parseJson(raw);
+    exchange.requestBody = body;
+    const result = runInTransaction(deps.world, match.params.project_id, method !== "GET", () =>
+      match.route.handle({ world: deps.world, params: match.params, query: url.searchParams, body }),
+    );
+    if (method !== "GET") deps.onMutation();
+
+    if (fault?.kind === "commit_then_drop") {
+      // The change is made; the client never learns it: the ambiguous write clients must reconcile.
+      res.destroy();
+      return finish(result.status, result.body, true);
+    }
+    if (result.body === undefined) {
+      res.writeHead(result.status);
+      res.end();
+    } else {
+      sendJson(res, result.status, result.body);
+    }
+    finish(result.status, result.body);
+  } catch (err) {
+    if (!(err instanceof NeonLocalError)) throw err;
+    const body = sendError(res, err, requestId);
+    finish(err.status, body);
+  }
+}
+
+/**
+ * Runs a handler so that a failure leaves the state as it was: the project a request works on is
+ * copied first and put back if the handler throws. Handlers also validate before they change
+ * anything; this is the guarantee behind that discipline.
+ */
+function runInTransaction<T>(world: World, projectId: string | undefined, mutates: boolean, fn: () => T): T {
+  if (!mutates) return fn();
+  const before = projectId !== undefined ? world.state.projects[projectId] : undefined;
+  const copy = before ? structuredClone(before) : undefined;
+  const nextDatabaseId = world.state.nextDatabaseId;
+  try {
+    return fn();
+  } catch (err) {
+    if (projectId !== undefined && copy) world.state.projects[projectId] = copy;
+    world.state.nextDatabaseId = nextDatabaseId;
+    throw err;
+  }
+}
+
+function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
+  const header = req.headers.authorization;
+  if (!header) return false;
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  return m !== null && m[1].trim() === apiKey;
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > maxBytes) {
+      req.resume();
+      return reject(apiErrors.bodyTooLarge(maxBytes));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on("data", (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        // Keep draining (so the socket stays usable) but stop buffering.
+        refused = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => (refused ? reject(apiErrors.bodyTooLarge(maxBytes)) : resolve(Buffer.concat(chunks))));
+    req.on("error", reject);
+  });
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw apiErrors.malformedJson();
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: NeonLocalError, requestId: string): unknown {
+  const body = err.body ?? { code: err.code, message: err.message, request_id: requestId };
+  for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+  sendJson(res, err.status, body);
+  return body;
+}

@@ -1,0 +1,213 @@
+/**
+ * The in-memory state of the local Neon API. Records are kept in the API's own (snake_case) shape
+ * so that rendering a response is a copy, plus the few internal fields Neon never shows (role
+ * passwords, operation timings). Everything here is plain JSON so it can be saved to a state file.
+ */
+import type { OperationStatus } from "./operations";
+
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  handle: string;
+  plan: string;
+  created_at: string;
+  updated_at: string;
+  managed_by: string;
+  allow_hipaa_projects: boolean;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  login: string;
+  name: string;
+  last_name: string;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export interface ProjectData {
+  id: string;
+  name: string;
+  region_id: string;
+  pg_version: number;
+  provisioner: string;
+  store_passwords: boolean;
+  history_retention_seconds: number;
+  org_id: string;
+  settings: JsonObject;
+  default_endpoint_settings: JsonObject;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BranchData {
+  id: string;
+  project_id: string;
+  parent_id?: string;
+  parent_lsn?: string;
+  parent_timestamp?: string;
+  name: string;
+  current_state: string;
+  pending_state?: string;
+  state_changed_at: string;
+  logical_size: number;
+  creation_source: string;
+  primary: boolean;
+  default: boolean;
+  protected: boolean;
+  created_at: string;
+  updated_at: string;
+  expires_at?: string;
+  ttl_interval_seconds?: number;
+  init_source?: string;
+  restore_status?: "restored" | "finalized";
+  restored_from?: string;
+  restored_as?: string;
+  /** Internal: the LSN this branch's history starts at; snapshot/child LSNs are checked against it. */
+  lsn: number;
+  /** Internal: for a restored branch, the branch a later finalize_restore replaces. */
+  restore_target_id?: string;
+}
+
+export interface RoleRecord {
+  branch_id: string;
+  name: string;
+  protected: boolean;
+  authentication_method: "password" | "no_login";
+  created_at: string;
+  updated_at: string;
+  /** Internal: never listed; returned on create, by reveal_password, and in connection URIs. */
+  password: string;
+}
+
+export interface DatabaseRecord {
+  id: number;
+  branch_id: string;
+  name: string;
+  owner_name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EndpointData {
+  id: string;
+  host: string;
+  name?: string;
+  project_id: string;
+  branch_id: string;
+  region_id: string;
+  autoscaling_limit_min_cu: number;
+  autoscaling_limit_max_cu: number;
+  type: "read_write" | "read_only";
+  current_state: "init" | "active" | "idle";
+  pending_state?: "init" | "active" | "idle";
+  settings: JsonObject;
+  pooler_enabled: boolean;
+  pooler_mode: "transaction";
+  disabled: boolean;
+  passwordless_access: boolean;
+  creation_source: string;
+  created_at: string;
+  updated_at: string;
+  started_at?: string;
+  suspended_at?: string;
+  suspend_timeout_seconds: number;
+  provisioner: string;
+}
+
+export interface SnapshotData {
+  id: string;
+  name: string;
+  lsn: string;
+  timestamp: string;
+  source_branch_id: string;
+  created_at: string;
+  expires_at?: string;
+  manual: boolean;
+  full_size: number;
+  diff_size: number;
+  /** Internal: the roles and databases captured, which a restore brings back. */
+  contents: { roles: Record<string, RoleRecord>; databases: Record<string, DatabaseRecord> };
+}
+
+/** What an operation changes in the store once it has finished (applied lazily, see operations.ts). */
+export type OperationEffect =
+  | { kind: "endpoint_state"; endpointId: string; state: "active" | "idle" }
+  | { kind: "branch_ready"; branchId: string };
+
+export interface OperationRecord {
+  id: string;
+  project_id: string;
+  branch_id?: string;
+  endpoint_id?: string;
+  action: string;
+  created_at_ms: number;
+  /** Internal timings: scheduling until runningAt, running until endAt, then `outcome`. */
+  running_at_ms: number;
+  end_at_ms: number;
+  outcome: Extract<OperationStatus, "finished" | "failed" | "error">;
+  effects: OperationEffect[];
+  effects_applied: boolean;
+}
+
+export interface AuthOAuthProvider {
+  id: "google" | "github" | "microsoft" | "vercel";
+  type: "standard" | "shared";
+  client_id?: string;
+  client_secret?: string;
+  microsoft_tenant_id?: string;
+}
+
+export interface AuthIntegrationRecord {
+  auth_provider: string;
+  auth_provider_project_id: string;
+  branch_id: string;
+  db_name: string;
+  created_at: string;
+  owned_by: "user" | "neon";
+  jwks_url: string;
+  base_url: string;
+  name?: string;
+  oauth_providers: AuthOAuthProvider[];
+  domains: { domain: string; auth_provider: string }[];
+  allow_localhost: boolean;
+}
+
+export interface DataApiRecord {
+  database_name: string;
+  url: string;
+  status: string;
+  auth_provider: "neon_auth" | "external";
+  jwks_url?: string;
+  provider_name?: string;
+  jwt_audience?: string;
+  settings: JsonObject;
+  created_at: string;
+}
+
+export interface BranchRecord {
+  branch: BranchData;
+  roles: Record<string, RoleRecord>;
+  databases: Record<string, DatabaseRecord>;
+  auth?: AuthIntegrationRecord;
+  dataApis: Record<string, DataApiRecord>;
+}
+
+export interface ProjectRecord {
+  project: ProjectData;
+  branches: Record<string, BranchRecord>;
+  endpoints: Record<string, EndpointData>;
+  snapshots: Record<string, SnapshotData>;
+  operations: OperationRecord[];
+  /** Internal: a monotonically growing "write-ahead log" position used to hand out LSNs. */
+  lsn: number;
+}
+
+export interface NeonLocalState {
+  version: 1;
+  user: UserRecord;
+  organizations: Record<string, OrganizationRecord>;
+  projects: Record<string, ProjectRecord>;
+  nextDatabaseId: number;
+}

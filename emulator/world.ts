@@ -1,0 +1,83 @@
+/**
+ * Everything a handler needs: the state, the clock, operation scheduling, and lookups that answer
+ * 404/423 the way Neon does. One World per running local Neon API.
+ */
+import type { Clock } from "./clock";
+import { isoSeconds } from "./clock";
+import { apiErrors } from "./errors";
+import { hasRunningOperations, scheduleOperations, settleOperations, type NewOperation, type OperationPlan } from "./operations";
+import type { BranchRecord, NeonLocalState, OperationRecord, OrganizationRecord, ProjectRecord } from "./store";
+
+export interface WorldOptions {
+  clock: Clock;
+  operationDelayMs: number;
+  /** Domain used for compute hosts: `<endpoint>.<region>.aws.<domain>`. */
+  hostDomain: string;
+  nextOperationPlan: (projectId: string) => OperationPlan;
+}
+
+export class World {
+  constructor(
+    public state: NeonLocalState,
+    readonly options: WorldOptions,
+  ) {}
+
+  /** Set by every successful mutation; the persistence layer saves and clears it. */
+  dirty = false;
+
+  now(): number {
+    return this.options.clock.now();
+  }
+
+  nowIso(): string {
+    return isoSeconds(this.now());
+  }
+
+  project(projectId: string): ProjectRecord {
+    const record = this.state.projects[projectId];
+    if (!record) throw apiErrors.notFound("project", projectId);
+    settleOperations(record, this.now());
+    return record;
+  }
+
+  branch(record: ProjectRecord, branchId: string): BranchRecord {
+    const branch = record.branches[branchId];
+    if (!branch) throw apiErrors.notFound("branch", branchId);
+    return branch;
+  }
+
+  organization(orgId: string): OrganizationRecord {
+    const org = this.state.organizations[orgId];
+    if (!org) throw apiErrors.notFound("organization", orgId);
+    return org;
+  }
+
+  /** Neon refuses a conflicting change while the project's previous operations still run (423). */
+  assertUnlocked(record: ProjectRecord): void {
+    if (hasRunningOperations(record, this.now())) throw apiErrors.locked();
+  }
+
+  schedule(record: ProjectRecord, ops: NewOperation[]): OperationRecord[] {
+    return scheduleOperations(
+      record,
+      { operationDelayMs: this.options.operationDelayMs, now: () => this.now(), nextPlan: this.options.nextOperationPlan },
+      ops,
+    );
+  }
+
+  /** `<endpoint_id>.<region>.aws.neon.tech`-style host for a compute. */
+  endpointHost(endpointId: string, regionId: string, pooled = false): string {
+    const [cloud, ...rest] = regionId.split("-");
+    const region = rest.join("-");
+    return `${endpointId}${pooled ? "-pooler" : ""}.${region}.${cloud}.${this.options.hostDomain}`;
+  }
+
+  proxyHost(regionId: string): string {
+    const [cloud, ...rest] = regionId.split("-");
+    return `${rest.join("-")}.${cloud}.${this.options.hostDomain}`;
+  }
+
+  markDirty(): void {
+    this.dirty = true;
+  }
+}
