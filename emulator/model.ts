@@ -49,6 +49,7 @@ export function newBranchRecord(
       ...(fields.initSource ? { init_source: fields.initSource } : {}),
       lsn: fields.lsn,
     },
+    annotations: {},
     roles: {},
     databases: {},
     dataApis: {},

@@ -121,3 +121,13 @@ function consumptionPeriod(now: number): { start: string; end: string } {
   const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   return { start: new Date(start).toISOString().replace(".000Z", "Z"), end: new Date(end).toISOString().replace(".000Z", "Z") };
 }
+
+/** Schema `AnnotationData` for a branch. */
+export function renderBranchAnnotation(record: BranchRecord): Record<string, unknown> {
+  return {
+    object: { type: "console/branch", id: record.branch.id },
+    value: record.annotations,
+    created_at: record.branch.created_at,
+    updated_at: record.branch.updated_at,
+  };
+}

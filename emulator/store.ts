@@ -188,6 +188,8 @@ export interface DataApiRecord {
 
 export interface BranchRecord {
   branch: BranchData;
+  /** Key/value annotations Neon keeps beside a branch (e.g. a git ref). */
+  annotations: Record<string, string>;
   roles: Record<string, RoleRecord>;
   databases: Record<string, DatabaseRecord>;
   auth?: AuthIntegrationRecord;

@@ -4,7 +4,7 @@ import { apiErrors } from "../errors";
 import { formatLsn, generatedBranchName, parseLsn } from "../ids";
 import { checkAutoscaling, copyRolesAndDatabases, newBranchRecord, newEndpoint } from "../model";
 import { renderOperation, type NewOperation } from "../operations";
-import { connectionUri, renderBranch, renderDatabase, renderEndpoint, renderRole } from "../render";
+import { connectionUri, renderBranch, renderBranchAnnotation, renderDatabase, renderEndpoint, renderRole } from "../render";
 import type { BranchRecord, EndpointData, ProjectRecord } from "../store";
 import {
   computeUnit,
@@ -146,7 +146,8 @@ export const branchRoutes: RouteDefinition[] = [
       const more = limit !== undefined && rows.length > limit;
       const pagination: Record<string, string> = { sort_by: sortBy, sort_order: order };
       if (more) pagination.next = encodeCursor(key(page[page.length - 1]), sortBy, order);
-      return { status: 200, body: { branches: page.map(renderBranch), annotations: {}, pagination } };
+      const annotations = Object.fromEntries(page.map((b) => [b.branch.id, renderBranchAnnotation(b)]));
+      return { status: 200, body: { branches: page.map(renderBranch), annotations, pagination } };
     },
   },
   {
@@ -258,7 +259,8 @@ export const branchRoutes: RouteDefinition[] = [
     operationId: "getProjectBranch",
     handle({ world, params }) {
       const record = world.project(params.project_id);
-      return { status: 200, body: { branch: renderBranch(world.branch(record, params.branch_id)) } };
+      const branch = world.branch(record, params.branch_id);
+      return { status: 200, body: { branch: renderBranch(branch), annotation: renderBranchAnnotation(branch) } };
     },
   },
   {

@@ -202,6 +202,7 @@ export const projectRoutes: RouteDefinition[] = [
       const databaseName = req.branch?.database_name ?? "neondb";
       const roleName = req.branch?.role_name ?? `${databaseName}_owner`;
       const branch = newBranchRecord(world, record, { name: req.branch?.name ?? "main", isDefault: true, lsn: record.lsn });
+      branch.annotations = { ...(req.branch?.annotations ?? {}) };
       record.branches[branch.branch.id] = branch;
       const role = newRole(world, branch.branch.id, roleName);
       branch.roles[role.name] = role;
