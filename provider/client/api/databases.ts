@@ -1,0 +1,77 @@
+import type { ApiContext, DeleteResult } from "../internal/apiContext";
+import type { MutationOptions, RequestOptions } from "../options";
+import type { DatabaseCreateRequest, DatabaseUpdateRequest } from "../requests";
+import {
+  type Database,
+  type DatabaseOperations,
+  databaseOperationsSchema,
+  databaseResponseSchema,
+  databasesResponseSchema,
+} from "../schemas/branches";
+
+const DATABASES = "/projects/{project_id}/branches/{branch_id}/databases";
+const DATABASE = `${DATABASES}/{database_name}`;
+
+export class DatabasesApi {
+  constructor(private readonly api: ApiContext) {}
+
+  list(projectId: string, branchId: string, options?: RequestOptions): Promise<{ databases: Database[] }> {
+    return this.api.pipeline.send(
+      { method: "GET", template: DATABASES, params: { project_id: projectId, branch_id: branchId }, schema: databasesResponseSchema },
+      options?.signal,
+    );
+  }
+
+  get(projectId: string, branchId: string, databaseName: string, options?: RequestOptions): Promise<{ database: Database }> {
+    return this.api.pipeline.send(
+      {
+        method: "GET",
+        template: DATABASE,
+        params: { project_id: projectId, branch_id: branchId, database_name: databaseName },
+        schema: databaseResponseSchema,
+      },
+      options?.signal,
+    );
+  }
+
+  async create(projectId: string, branchId: string, body: DatabaseCreateRequest, options?: MutationOptions): Promise<DatabaseOperations> {
+    const created = await this.api.pipeline.send(
+      { method: "POST", template: DATABASES, params: { project_id: projectId, branch_id: branchId }, body, schema: databaseOperationsSchema },
+      options?.signal,
+    );
+    return this.api.settle(created, options);
+  }
+
+  async update(
+    projectId: string,
+    branchId: string,
+    databaseName: string,
+    body: DatabaseUpdateRequest,
+    options?: MutationOptions,
+  ): Promise<DatabaseOperations> {
+    const updated = await this.api.pipeline.send(
+      {
+        method: "PATCH",
+        template: DATABASE,
+        params: { project_id: projectId, branch_id: branchId, database_name: databaseName },
+        body,
+        schema: databaseOperationsSchema,
+      },
+      options?.signal,
+    );
+    return this.api.settle(updated, options);
+  }
+
+  async delete(projectId: string, branchId: string, databaseName: string, options?: MutationOptions): Promise<DeleteResult<DatabaseOperations>> {
+    const result = await this.api.pipeline.sendDelete(
+      {
+        method: "DELETE",
+        template: DATABASE,
+        params: { project_id: projectId, branch_id: branchId, database_name: databaseName },
+        schema: databaseOperationsSchema,
+      },
+      options?.signal,
+    );
+    return this.api.settleDeletion(result, options);
+  }
+}

@@ -1,0 +1,107 @@
+import { BranchesApi } from "./api/branches";
+import { DataApiApi } from "./api/dataApi";
+import { DatabasesApi } from "./api/databases";
+import { EndpointsApi } from "./api/endpoints";
+import { IdentityApi } from "./api/identity";
+import { NeonAuthApi } from "./api/neonAuth";
+import { OperationsApi } from "./api/operations";
+import { OrganizationsApi } from "./api/organizations";
+import { ProjectsApi } from "./api/projects";
+import { RolesApi } from "./api/roles";
+import { SnapshotsApi } from "./api/snapshots";
+import type { ApiContext, DeleteResult } from "./internal/apiContext";
+import { resolveClientSettings } from "./internal/config";
+import { type OperationWaitPolicy, waitForOperations } from "./internal/operationWaiter";
+import { type CallResult, RequestPipeline } from "./internal/requestPipeline";
+import type { MutationOptions, NeonClientOptions, WaitOptions } from "./options";
+import type { Operation } from "./schemas/common";
+
+/**
+ * A client for Neon's API v2. Creating one is cheap (no sockets, no timers): create it where it is
+ * used, e.g. inside each Pulumi provider method, rather than capturing one in a closure.
+ *
+ * ```ts
+ * const neon = new NeonClient(); // NEON_API_KEY, NEON_API_HOST
+ * const { project } = await neon.projects.create({ project: { name: "tenant-42" } });
+ * ```
+ */
+export class NeonClient {
+  readonly projects: ProjectsApi;
+  readonly branches: BranchesApi;
+  readonly roles: RolesApi;
+  readonly databases: DatabasesApi;
+  readonly endpoints: EndpointsApi;
+  readonly snapshots: SnapshotsApi;
+  readonly operations: OperationsApi;
+  readonly neonAuth: NeonAuthApi;
+  readonly dataApi: DataApiApi;
+  readonly organizations: OrganizationsApi;
+  readonly identity: IdentityApi;
+  /** The resolved base URL, e.g. `https://console.neon.tech/api/v2`. */
+  readonly baseUrl: string;
+
+  readonly #pipeline: RequestPipeline;
+  readonly #operationWait: OperationWaitPolicy;
+  readonly #waitAfterMutations: boolean;
+
+  /** Throws NeonConfigurationError (before any request) when there is no API key or an option is invalid. */
+  constructor(options: NeonClientOptions = {}) {
+    const settings = resolveClientSettings(options, process.env);
+    this.baseUrl = settings.pipeline.baseUrl;
+    this.#pipeline = new RequestPipeline(settings.pipeline, settings.apiKey);
+    this.#operationWait = settings.operationWait;
+    this.#waitAfterMutations = settings.waitAfterMutations;
+
+    const context: ApiContext = {
+      pipeline: this.#pipeline,
+      settle: (response, callOptions) => this.#settle(response, callOptions),
+      settleDeletion: (result, callOptions) => this.#settleDeletion(result, callOptions),
+    };
+    this.projects = new ProjectsApi(context);
+    this.branches = new BranchesApi(context);
+    this.roles = new RolesApi(context);
+    this.databases = new DatabasesApi(context);
+    this.endpoints = new EndpointsApi(context);
+    this.snapshots = new SnapshotsApi(context);
+    this.operations = new OperationsApi(context);
+    this.neonAuth = new NeonAuthApi(context);
+    this.dataApi = new DataApiApi(context);
+    this.organizations = new OrganizationsApi(context);
+    this.identity = new IdentityApi(context);
+  }
+
+  /**
+   * Waits until every operation has finished (or been skipped), polling only those not yet
+   * terminal. Throws NeonOperationFailedError as soon as one ends failed, error or cancelled, and
+   * NeonOperationTimeoutError at the deadline. Resolves with their final states, in order.
+   */
+  waitForOperations(operations: readonly Operation[], options: WaitOptions = {}): Promise<Operation[]> {
+    const policy = options.deadlineMs === undefined ? this.#operationWait : { ...this.#operationWait, deadlineMs: options.deadlineMs };
+    return waitForOperations(
+      operations,
+      {
+        getOperation: async (projectId, operationId, signal) =>
+          (await this.operations.get(projectId, operationId, signal === undefined ? {} : { signal })).operation,
+        clock: this.#pipeline.clock,
+        policy,
+        secrets: this.#pipeline.secrets,
+      },
+      options.signal,
+    );
+  }
+
+  async #settle<T extends { readonly operations: readonly Operation[] }>(response: T, options: MutationOptions | undefined): Promise<T> {
+    const wait = options?.waitForOperations ?? this.#waitAfterMutations;
+    if (!wait || response.operations.length === 0) return response;
+    const operations = await this.waitForOperations(response.operations, options?.signal === undefined ? {} : { signal: options.signal });
+    return { ...response, operations };
+  }
+
+  async #settleDeletion<T extends { readonly operations: readonly Operation[] }>(
+    result: CallResult<T>,
+    options: MutationOptions | undefined,
+  ): Promise<DeleteResult<T>> {
+    if (result.gone) return { alreadyDeleted: true };
+    return { ...(await this.#settle(result.data, options)), alreadyDeleted: false };
+  }
+}

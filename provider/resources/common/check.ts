@@ -1,0 +1,64 @@
+/**
+ * `check`: validates a resource's inputs with zod and reports every problem as `{property, reason}`
+ * naming the field. Unknown properties are rejected (a typo must not be silently ignored), and
+ * Pulumi's unknown placeholder is accepted wherever it appears (preview).
+ */
+import { z } from "zod";
+import { containsUnknown, isUnknown, valueAtPath } from "./unknown";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface CheckResult<T> {
+  inputs: T;
+  failures: CheckFailure[];
+}
+
+/** Pulumi adds this key to every dynamic resource's inputs; it is not ours to validate. */
+const providerKey = "__provider";
+
+export function checkInputs<T>(schema: z.ZodType<T>, news: Record<string, unknown>): CheckResult<Record<string, unknown>> {
+  const { [providerKey]: provider, ...inputs } = news;
+  const result = schema.safeParse(inputs);
+  if (result.success && !containsUnknown(inputs)) {
+    return { inputs: withProvider(result.data as Record<string, unknown>, provider), failures: [] };
+  }
+  const failures: CheckFailure[] = [];
+  for (const issue of result.success ? [] : result.error.issues) {
+    // An issue about a value that is (or sits under) a placeholder is no issue yet: the value
+    // will be checked again once it is known.
+    const touchesUnknown = issue.path.some((_, i) => isUnknown(valueAtPath(inputs, issue.path.slice(0, i + 1))));
+    if (touchesUnknown || (issue.code === "invalid_union" && containsUnknown(valueAtPath(inputs, issue.path)))) continue;
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        failures.push({ property: [...issue.path.map(String), key].join("."), reason: "is not a known property of this resource" });
+      }
+      continue;
+    }
+    failures.push({ property: issue.path.map(String).join(".") || "(inputs)", reason: describe(issue) });
+  }
+  // With placeholders present the inputs are passed through unparsed: zod cannot apply defaults
+  // to values it cannot see.
+  return { inputs: failures.length === 0 && result.success ? withProvider(result.data as Record<string, unknown>, provider) : news, failures };
+}
+
+function withProvider(inputs: Record<string, unknown>, provider: unknown): Record<string, unknown> {
+  return provider === undefined ? inputs : { ...inputs, [providerKey]: provider };
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return /received undefined$/.test(issue.message) ? `is required (${issue.expected})` : `must be a ${issue.expected}`;
+    case "too_small":
+      return issue.origin === "string" ? `must be at least ${issue.minimum} characters` : issue.origin === "array" ? `must have at least ${issue.minimum} items` : `must be ≥ ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "string" ? `must be at most ${issue.maximum} characters` : issue.origin === "array" ? `must have at most ${issue.maximum} items` : `must be ≤ ${issue.maximum}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Credentials and client settings for provider methods. They come from the stack config given to
+ * `configure` (`neon:apiKey`, secret; `neon:apiHost`), falling back to NEON_API_KEY / NEON_API_HOST
+ * read inside each call. Nothing here is ever captured in the serialized provider: values live on
+ * this module's state object (a `let` would be copied per function when serialized by value).
+ *
+ * `configure` sets everything synchronously, before any `await`: the plugin caches the provider
+ * before awaiting `configure`, so concurrent first calls would otherwise run unconfigured.
+ */
+import { NeonClient } from "../../client/neonClient";
+import type { NeonClientOptions } from "../../client/options";
+
+interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+const state: { apiKey?: string; apiHost?: string; overrides: Partial<NeonClientOptions> } = { overrides: {} };
+
+export function configure(req: { config: ConfigSource }): Promise<void> {
+  state.apiKey = nonEmpty(req.config.get("neon:apiKey"));
+  state.apiHost = nonEmpty(req.config.get("neon:apiHost"));
+  return Promise.resolve();
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== "" ? value : undefined;
+}
+
+/**
+ * Operation polling can be tightened for local runs (NEON_OPERATION_POLL_MS), e.g. against the
+ * local Neon API whose operations take milliseconds.
+ */
+function pollOverrides(): NeonClientOptions["operations"] | undefined {
+  const raw = process.env.NEON_OPERATION_POLL_MS;
+  if (raw === undefined || raw === "") return undefined;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`NEON_OPERATION_POLL_MS must be a positive number of milliseconds, got "${raw}"`);
+  return { firstPollDelayMs: ms, maxPollIntervalMs: ms };
+}
+
+/** A client for one provider call. Cheap: the rate limiter is shared per key and host in the process. */
+export function neonClientForCall(): NeonClient {
+  const operations = pollOverrides();
+  return new NeonClient({
+    apiKey: state.apiKey ?? process.env.NEON_API_KEY,
+    baseUrl: state.apiHost ?? nonEmpty(process.env.NEON_API_HOST),
+    userAgent: "pulumi-neon-dynamic",
+    ...(operations ? { operations } : {}),
+    ...state.overrides,
+  });
+}
+
+/** For in-process tests: extra client options (a clock, faster polling). */
+export function setClientOverridesForTests(overrides: Partial<NeonClientOptions>): void {
+  state.overrides = overrides;
+}
+
+/** For tests of the configure path. */
+export function resetConfigurationForTests(): void {
+  delete state.apiKey;
+  delete state.apiHost;
+  state.overrides = {};
+}
