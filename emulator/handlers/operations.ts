@@ -25,9 +25,11 @@ export const operationRoutes: RouteDefinition[] = [
       }
       const page = ops.slice(0, limit);
       const t = world.now();
+      // The spec's Pagination.cursor has minLength 1: with nothing to continue from, no pagination.
+      const cursor = page.at(-1)?.id ?? q.cursor;
       return {
         status: 200,
-        body: { operations: page.map((o) => renderOperation(o, t)), pagination: { cursor: page.at(-1)?.id ?? q.cursor ?? "" } },
+        body: { operations: page.map((o) => renderOperation(o, t)), ...(cursor ? { pagination: { cursor } } : {}) },
       };
     },
   },

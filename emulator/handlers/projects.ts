@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { apiErrors } from "../errors";
 import { newProjectId } from "../ids";
-import { checkAutoscaling, newBranchRecord, newDatabase, newEndpoint, newRole } from "../model";
+import { checkAutoscaling, defaultComputeUnits, newBranchRecord, newDatabase, newEndpoint, newRole } from "../model";
 import { renderOperation } from "../operations";
 import { connectionUri, readWriteEndpoint, renderBranch, renderDatabase, renderEndpoint, renderProject, renderProjectListItem, renderRole } from "../render";
 import { planLimitsFor, regions } from "../seed";
@@ -115,13 +115,21 @@ function checkHistoryRetention(world: World, orgId: string, seconds: number, fie
   if (seconds > max) throw apiErrors.invalidField(field, `${seconds} exceeds the ${plan} plan's maximum of ${max} seconds`);
 }
 
+/** Checks the limits computes will get: an unset bound is Neon's default (0.25–2 CU), as in newEndpoint. */
 function checkDefaultEndpointSettings(settings: JsonObject, field: string): void {
-  const min = settings.autoscaling_limit_min_cu as number | undefined;
-  const max = settings.autoscaling_limit_max_cu as number | undefined;
-  if (min !== undefined && max !== undefined) {
-    const problem = checkAutoscaling(field, min, max);
-    if (problem) throw apiErrors.badRequest(problem);
-  }
+  const min = (settings.autoscaling_limit_min_cu as number | undefined) ?? defaultComputeUnits.min;
+  const max = (settings.autoscaling_limit_max_cu as number | undefined) ?? defaultComputeUnits.max;
+  const problem = checkAutoscaling(field, min, max);
+  if (problem) throw apiErrors.badRequest(problem);
+}
+
+/** `created_at|id`: created_at is fixed-width ISO, so comparing the text compares (created_at, id). */
+function projectListKey(record: ProjectRecord): string {
+  return `${record.project.created_at}|${record.project.id}`;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export const projectRoutes: RouteDefinition[] = [
@@ -133,22 +141,32 @@ export const projectRoutes: RouteDefinition[] = [
       const q = parseRequest(listProjectsQuery, queryObject(query), "");
       const limit = q.limit ?? 10;
       const search = q.search?.toLowerCase();
-      // Projects are listed in creation order; the cursor is the id of the last project returned.
-      let all = Object.values(world.state.projects).filter(
-        (p) =>
-          (q.org_id === undefined || p.project.org_id === q.org_id) &&
-          (search === undefined || p.project.name.toLowerCase().includes(search) || p.project.id.includes(search)),
-      );
+      // Projects are listed oldest first. The cursor is the sort key of the last project returned
+      // (Neon's is a creation timestamp), not its position, so a walk survives projects being
+      // deleted between pages: a cleanup loop that deletes as it lists still sees every project.
+      let all = Object.values(world.state.projects)
+        .filter(
+          (p) =>
+            (q.org_id === undefined || p.project.org_id === q.org_id) &&
+            (search === undefined || p.project.name.toLowerCase().includes(search) || p.project.id.includes(search)),
+        )
+        .sort((a, b) => compareText(projectListKey(a), projectListKey(b)));
       if (q.cursor) {
-        const at = all.findIndex((p) => p.project.id === q.cursor);
-        all = at < 0 ? [] : all.slice(at + 1);
+        if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[a-z0-9-]{1,60}$/.test(q.cursor)) {
+          throw apiErrors.invalidField("cursor", "is not a cursor returned by this listing");
+        }
+        const after = q.cursor;
+        all = all.filter((p) => compareText(projectListKey(p), after) > 0);
       }
       const page = all.slice(0, limit);
+      // The spec's Pagination.cursor has minLength 1: with nothing to continue from, no pagination.
+      const last = page.at(-1);
+      const cursor = last ? projectListKey(last) : q.cursor;
       return {
         status: 200,
         body: {
           projects: page.map((p) => renderProjectListItem(world, world.project(p.project.id))),
-          pagination: { cursor: page.at(-1)?.project.id ?? q.cursor ?? "" },
+          ...(cursor ? { pagination: { cursor } } : {}),
           applications: {},
           integrations: {},
         },

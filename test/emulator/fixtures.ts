@@ -1,0 +1,38 @@
+/**
+ * Small helpers shared by the emulator suites: creating the objects most tests start from and
+ * capturing the state to prove a refused request changed nothing. They go through the public API
+ * (and `call`), so every exchange is still checked against the OpenAPI document.
+ */
+import assert from "node:assert/strict";
+import type { NeonLocal } from "../../emulator";
+import { call } from "../support/neonLocal";
+
+export const sponsoredOrgId = "org-agent-sponsored-10000001";
+export const paidOrgId = "org-agent-paid-10000002";
+
+/** Creates a project (201 expected) and returns the CreatedProject body. */
+export async function createProject(neon: NeonLocal, project: Record<string, unknown> = {}): Promise<any> {
+  const res = await call(neon, "POST", "/projects", { project });
+  assert.equal(res.status, 201, `createProject: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Creates a branch (201 expected) and returns the CreatedBranch body. */
+export async function createBranch(neon: NeonLocal, projectId: string, body: Record<string, unknown> = {}): Promise<any> {
+  const res = await call(neon, "POST", `/projects/${projectId}/branches`, body);
+  assert.equal(res.status, 201, `createProjectBranch: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** The whole emulator state as text, to compare before and after a request that must change nothing. */
+export function stateText(neon: NeonLocal): string {
+  return JSON.stringify(neon.state());
+}
+
+/** Asserts a Neon error body and that its message mentions every fragment given (e.g. the field). */
+export function assertError(res: { status: number; body: any }, status: number, ...mentions: string[]): void {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  assert.equal(typeof res.body?.code, "string");
+  assert.equal(typeof res.body?.message, "string");
+  for (const m of mentions) assert.ok(res.body.message.includes(m), `message ${JSON.stringify(res.body.message)} should mention ${JSON.stringify(m)}`);
+}
