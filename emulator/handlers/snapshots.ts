@@ -39,10 +39,28 @@ const restoreBody = z.object({
 
 const finalizeBody = z.object({ name: z.string().min(1).max(256).optional() });
 
+/** Neon deletes a snapshot automatically at its `expires_at`; here it goes when next looked at. */
+function dropExpiredSnapshots(world: World, record: ProjectRecord): void {
+  const now = world.now();
+  for (const [id, snap] of Object.entries(record.snapshots)) {
+    if (snap.expires_at !== undefined && Date.parse(snap.expires_at) <= now) delete record.snapshots[id];
+  }
+}
+
 function snapshot(world: World, record: ProjectRecord, snapshotId: string) {
+  dropExpiredSnapshots(world, record);
   const snap = record.snapshots[snapshotId];
   if (!snap) throw apiErrors.notFound("snapshot", snapshotId);
   return snap;
+}
+
+/** `main_old_20260101_000000`, with a counter when that is taken (two finalizes in one second). */
+function replacedBranchName(world: World, record: ProjectRecord, originalName: string): string {
+  const base = `${originalName}_old_${isoSeconds(world.now()).replace(/[-:]/g, "").replace("T", "_").replace("Z", "")}`;
+  const taken = new Set(Object.values(record.branches).map((b) => b.branch.name));
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+  return name;
 }
 
 function cloneMap<T extends object>(map: Record<string, T>, patch: Partial<T>): Record<string, T> {
@@ -58,7 +76,7 @@ function cloneMap<T extends object>(map: Record<string, T>, patch: Partial<T>): 
 function finalizeRestore(world: World, record: ProjectRecord, restored: BranchRecord, target: BranchRecord, renameTo: string | undefined): NewOperation[] {
   const now = world.nowIso();
   const originalName = target.branch.name;
-  target.branch.name = renameTo ?? `${originalName}_old_${isoSeconds(world.now()).replace(/[-:]/g, "").replace("T", "_").replace("Z", "")}`;
+  target.branch.name = renameTo ?? replacedBranchName(world, record, originalName);
   target.branch.updated_at = now;
   restored.branch.name = originalName;
   restored.branch.restore_status = "finalized";
@@ -113,7 +131,7 @@ export const snapshotRoutes: RouteDefinition[] = [
       if (q.timestamp !== undefined) {
         const at = Date.parse(q.timestamp);
         if (at > world.now()) throw apiErrors.invalidField("timestamp", "must not be in the future");
-        if (at < world.now() - record.project.history_retention_seconds * 1000) {
+        if (at < world.now() - record.project.history_retention_seconds * 1000 || at < Date.parse(branch.branch.created_at)) {
           throw apiErrors.invalidField("timestamp", "is outside the project's history retention window");
         }
         timestamp = isoSeconds(at);
@@ -145,6 +163,7 @@ export const snapshotRoutes: RouteDefinition[] = [
     operationId: "listSnapshots",
     handle({ world, params }) {
       const record = world.project(params.project_id);
+      dropExpiredSnapshots(world, record);
       return { status: 200, body: { snapshots: Object.values(record.snapshots).map(renderSnapshot) } };
     },
   },
@@ -234,7 +253,11 @@ export const snapshotRoutes: RouteDefinition[] = [
       }
       const target = record.branches[restored.branch.restore_target_id];
       if (!target) throw apiErrors.conflict(`the branch this restore replaces (${restored.branch.restore_target_id}) no longer exists`);
-      if (req.name !== undefined) assertUniqueBranchName(record, req.name, target.branch.id);
+      if (req.name !== undefined) {
+        // The restored branch gives up its name in the swap, so the original may take it.
+        const clash = Object.values(record.branches).find((b) => b.branch.name === req.name && b !== target && b !== restored);
+        if (clash) throw apiErrors.conflict(`branch with name "${req.name}" already exists (${clash.branch.id})`);
+      }
       world.assertUnlocked(record);
       const operations = world.schedule(record, finalizeRestore(world, record, restored, target, req.name));
       const t = world.now();
