@@ -132,7 +132,7 @@ function parseErrorBody(text: string): ErrorBody {
 const TRANSPORT_DESCRIPTIONS: Record<TransportFailure, string> = {
   connect_failed: "could not connect",
   connection_lost: "connection lost before a complete response",
-  timeout: "no response within the attempt timeout",
+  timeout: "no complete response within the attempt timeout",
 };
 
 /** A failure without an HTTP response. `code` is the system or undici error code, if any. */

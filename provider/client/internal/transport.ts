@@ -16,7 +16,7 @@ export interface AttemptRequest {
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
   readonly dispatcher: Dispatcher | undefined;
-  /** Inactivity timeout for the response headers and then for the body (undici's own timers). */
+  /** The whole attempt (connect, send, headers, body) must finish within this. */
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
 }
@@ -32,22 +32,35 @@ export type AttemptResult =
   | { readonly kind: "aborted"; readonly error: unknown };
 
 export async function sendAttempt(attempt: AttemptRequest): Promise<AttemptResult> {
+  // One controller per attempt, aborted by the caller's signal or by our own timer. (undici's
+  // headersTimeout runs on a timer with one-second resolution, and AbortSignal.any on Node 20 keeps
+  // every derived signal alive as long as a long-lived caller signal.)
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, attempt.timeoutMs);
+  const onCallerAbort = (): void => controller.abort(attempt.signal?.reason);
+  attempt.signal?.addEventListener("abort", onCallerAbort, { once: true });
   try {
     const response = await request(attempt.url, {
       method: attempt.method,
       headers: attempt.headers,
       body: attempt.body,
-      signal: attempt.signal,
+      signal: controller.signal,
       dispatcher: attempt.dispatcher,
-      headersTimeout: attempt.timeoutMs,
-      bodyTimeout: attempt.timeoutMs,
     });
     const bodyText = await response.body.text();
     return { kind: "response", status: response.statusCode, headers: response.headers, bodyText };
   } catch (error) {
     if (attempt.signal?.aborted === true) return { kind: "aborted", error };
+    if (timedOut) return { kind: "transport", failure: "timeout", code: undefined, error };
     const code = errorCode(error);
     return { kind: "transport", failure: transportFailureOf(code), code, error };
+  } finally {
+    clearTimeout(timer);
+    attempt.signal?.removeEventListener("abort", onCallerAbort);
   }
 }
 
