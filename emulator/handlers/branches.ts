@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { apiErrors } from "../errors";
 import { formatLsn, generatedBranchName, parseLsn } from "../ids";
-import { checkAutoscaling, copyRolesAndDatabases, newBranchRecord, newEndpoint } from "../model";
+import { checkAutoscaling, copyRolesAndDatabases, defaultComputeUnits, newBranchRecord, newEndpoint } from "../model";
 import { renderOperation, type NewOperation } from "../operations";
 import { connectionUri, renderBranch, renderBranchAnnotation, renderDatabase, renderEndpoint, renderRole } from "../render";
 import type { BranchRecord, EndpointData, ProjectRecord } from "../store";
@@ -169,11 +169,14 @@ export const branchRoutes: RouteDefinition[] = [
       if (endpointsReq.filter((e) => e.type === "read_write").length > 1) {
         throw apiErrors.invalidField("endpoints", "a branch can have at most one read_write endpoint");
       }
+      // Check the limits each compute will really get: an unset bound comes from the project's
+      // default endpoint settings, then Neon's default, exactly as newEndpoint fills it in.
+      const defaults = record.project.default_endpoint_settings as { autoscaling_limit_min_cu?: number; autoscaling_limit_max_cu?: number };
       endpointsReq.forEach((e, i) => {
         const problem = checkAutoscaling(
           `endpoints.${i}`,
-          e.autoscaling_limit_min_cu ?? e.autoscaling_limit_max_cu ?? 0.25,
-          e.autoscaling_limit_max_cu ?? Math.max(2, e.autoscaling_limit_min_cu ?? 0),
+          e.autoscaling_limit_min_cu ?? defaults.autoscaling_limit_min_cu ?? defaultComputeUnits.min,
+          e.autoscaling_limit_max_cu ?? defaults.autoscaling_limit_max_cu ?? defaultComputeUnits.max,
         );
         if (problem) throw apiErrors.badRequest(problem);
       });
