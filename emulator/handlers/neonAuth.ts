@@ -161,6 +161,12 @@ export const neonAuthRoutes: RouteDefinition[] = [
       const provider = auth.oauth_providers.find((p) => p.id === params.oauth_provider_id);
       if (!provider) throw apiErrors.notFound("OAuth provider", params.oauth_provider_id);
       const req = parseRequest(updateOAuthBody, body, "");
+      // Own credentials come in pairs, as on add: a shared provider cannot get a client_id alone.
+      const clientId = req.client_id ?? provider.client_id;
+      const clientSecret = req.client_secret ?? provider.client_secret;
+      if ((clientId === undefined) !== (clientSecret === undefined)) {
+        throw apiErrors.invalidField(clientId === undefined ? "client_id" : "client_secret", "client_id and client_secret must be given together");
+      }
       if (req.client_id !== undefined) provider.client_id = req.client_id;
       if (req.client_secret !== undefined) provider.client_secret = req.client_secret;
       if (req.microsoft_tenant_id !== undefined) provider.microsoft_tenant_id = req.microsoft_tenant_id;

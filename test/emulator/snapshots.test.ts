@@ -80,7 +80,6 @@ describe("local Neon API: snapshots", () => {
     it("refuses a timestamp outside the history retention window, before the branch existed, or in the future (400)", async () => {
       const p = await newProject();
       const retentionMs = (await call(neon, "GET", `/projects/${p.id}`)).body.project.history_retention_seconds * 1000;
-      const created = Date.parse((await branch(p.id, p.main)).created_at);
       clock.advance(retentionMs + 3_600_000);
       const snapshot = (at: number) =>
         call(neon, "POST", `/projects/${p.id}/branches/${p.main}/snapshot?timestamp=${encodeURIComponent(new Date(at).toISOString())}`);
@@ -101,7 +100,6 @@ describe("local Neon API: snapshots", () => {
       );
       assert.equal(beforeBranch.status, 400);
       assert.match(beforeBranch.body.message, /^timestamp: /);
-      assert.ok(created > 0);
       assert.deepEqual((await call(neon, "GET", `/projects/${p.id}/snapshots`)).body.snapshots, [], "refused requests created nothing");
     });
 
