@@ -32,7 +32,7 @@ export function diffDeclared(olds: Record<string, unknown>, news: Record<string,
     // replaced), rather than guessing a default to go back to.
     if (next === undefined) continue;
     const prev = olds[field.name];
-    const differs = isUnknownDeep(next) || !deepEqual(normalized(field, prev), normalized(field, next));
+    const differs = isUnknownDeep(next) || !matchesDeclared(normalized(field, next), normalized(field, prev));
     if (!differs) continue;
     changed.push(field.name);
     if (field.replaces) replaces.push(field.name);
@@ -50,6 +50,18 @@ function isUnknownDeep(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(isUnknownDeep);
   if (value !== null && typeof value === "object") return Object.values(value).some(isUnknownDeep);
   return false;
+}
+
+/**
+ * True when everything declared equals the stored value. Inside objects only the declared keys
+ * count (Neon fills in others); arrays and scalars compare whole.
+ */
+export function matchesDeclared(declared: unknown, actual: unknown): boolean {
+  if (declared !== null && typeof declared === "object" && !Array.isArray(declared)) {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return false;
+    return Object.entries(declared).every(([k, v]) => v === undefined || matchesDeclared(v, (actual as Record<string, unknown>)[k]));
+  }
+  return deepEqual(declared, actual);
 }
 
 /** Structural equality where `undefined` members equal missing ones. */

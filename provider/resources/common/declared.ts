@@ -1,0 +1,49 @@
+/**
+ * Bookkeeping of what the user declared. Outputs echo the declared inputs and keep, under the
+ * hidden key `__declared`, the names of the top-level inputs that were set, so `read` (which gets
+ * only the old outputs) can give Pulumi back inputs for exactly those fields, with live values.
+ */
+export const declaredKey = "__declared";
+
+export function declaredNames(inputs: Record<string, unknown>): string[] {
+  return Object.keys(inputs)
+    .filter((k) => !k.startsWith("__") && inputs[k] !== undefined)
+    .sort();
+}
+
+/** `live` cut down to the keys of `shape`, recursively through plain objects (arrays are values). */
+export function restrictToShape(live: unknown, shape: unknown): unknown {
+  if (!isPlainObject(shape) || !isPlainObject(live)) return live;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(shape)) {
+    if (live[key] !== undefined) out[key] = restrictToShape(live[key], shape[key]);
+  }
+  return out;
+}
+
+/** Declared inputs laid over live values: for nested objects, declared keys win and the rest stays. */
+export function overlay(live: unknown, declared: unknown): unknown {
+  if (declared === undefined) return live;
+  if (!isPlainObject(declared) || !isPlainObject(live)) return declared;
+  const out: Record<string, unknown> = { ...live };
+  for (const [k, v] of Object.entries(declared)) out[k] = overlay(live[k], v);
+  return out;
+}
+
+/**
+ * The inputs `read` reports: for each declared field, the live value in the shape it was declared
+ * in. A field whose live value cannot be read (a secret Neon never returns) keeps the old output.
+ */
+export function liveInputs(oldOutputs: Record<string, unknown>, liveOutputs: Record<string, unknown>): Record<string, unknown> {
+  const names = Array.isArray(oldOutputs[declaredKey]) ? (oldOutputs[declaredKey] as string[]) : [];
+  const inputs: Record<string, unknown> = {};
+  for (const name of names) {
+    const value = liveOutputs[name] !== undefined ? restrictToShape(liveOutputs[name], oldOutputs[name]) : oldOutputs[name];
+    if (value !== undefined) inputs[name] = value;
+  }
+  return inputs;
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}

@@ -1,0 +1,38 @@
+/**
+ * What every resource class shares: the readable type token, secret outputs merged into the
+ * user's options, and the guard against a TypeScript the closure serializer cannot use.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { dirname } from "node:path";
+
+/** `pulumi-nodejs:dynamic/neon:<Type>`: readable in previews and policy packs. */
+export const neonModule = "neon";
+
+export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, secrets: readonly string[]): pulumi.CustomResourceOptions {
+  return pulumi.mergeOptions(opts, { additionalSecretOutputs: [...secrets] });
+}
+
+const typescriptGuard = { checked: false };
+
+/**
+ * Pulumi serializes dynamic providers with the TypeScript compiler API that it resolves from its
+ * own location; TypeScript 7 has no such API and every dynamic resource then fails with an obscure
+ * error. Say so clearly instead (once per process).
+ */
+export function assertSerializerCompatibleTypescript(): void {
+  if (typescriptGuard.checked) return;
+  typescriptGuard.checked = true;
+  let ts: { createSourceFile?: unknown; version?: string } | undefined;
+  try {
+    const pulumiDir = dirname(require.resolve("@pulumi/pulumi/package.json"));
+    ts = require(require.resolve("typescript", { paths: [pulumiDir] }));
+  } catch {
+    return; // No TypeScript installed: Pulumi falls back to its vendored copy.
+  }
+  if (typeof ts?.createSourceFile !== "function") {
+    throw new Error(
+      `TypeScript ${ts?.version ?? "(unknown version)"} has no compiler API, which Pulumi needs to serialize dynamic providers. ` +
+        `Install typescript@~5.9 in the Pulumi program (TypeScript 7 is not supported by @pulumi/pulumi's closure serializer).`,
+    );
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * NeonProject's policy, as pure functions tested without Pulumi or the network: request bodies
+ * from inputs, the diff and its replace keys, the transitions `check` refuses, and outputs from
+ * Neon's responses.
+ */
+import type { ProjectCreateRequest, ProjectUpdateRequest } from "../../client/requests";
+import type { Branch, Database, Role } from "../../client/schemas/branches";
+import type { Endpoint } from "../../client/schemas/endpoints";
+import type { DefaultEndpointSettings, Project, ProjectSettings } from "../../client/schemas/projects";
+import type { CheckFailure } from "../common/check";
+import { declaredKey, declaredNames, overlay } from "../common/declared";
+import { diffDeclared, matchesDeclared, normalize, type DiffField, type DiffOutcome } from "../common/diff";
+import { isUnknown } from "../common/unknown";
+import type { NeonProjectInputs } from "./args";
+
+type Settings = NonNullable<NeonProjectInputs["settings"]>;
+type EndpointDefaults = NonNullable<NeonProjectInputs["defaultEndpointSettings"]>;
+
+/** Every output the resource class exposes. */
+export const projectOutputNames = [
+  "name", "regionId", "pgVersion", "orgId", "historyRetentionSeconds", "defaultEndpointSettings", "settings",
+  "defaultBranchName", "defaultRoleName", "defaultDatabaseName", "activeSnapshotId",
+  "projectId", "defaultBranchId", "defaultEndpointId", "host", "poolerHost", "proxyHost", "createdAt",
+  "password", "connectionUri", "pooledConnectionUri",
+] as const;
+
+/** Output names Pulumi must store as secrets. */
+export const projectSecretOutputs = ["password", "connectionUri", "pooledConnectionUri"] as const;
+
+export const projectDiffFields: readonly DiffField[] = [
+  { name: "name" },
+  { name: "regionId", replaces: true },
+  { name: "pgVersion", replaces: true },
+  { name: "orgId" },
+  { name: "historyRetentionSeconds" },
+  { name: "defaultEndpointSettings" },
+  {
+    name: "settings",
+    normalize: (v) => {
+      const s = v as Settings;
+      return s.allowedIps ? { ...s, allowedIps: normalize.unorderedStrings(s.allowedIps) } : s;
+    },
+  },
+  { name: "defaultBranchName" },
+  { name: "defaultRoleName" },
+  { name: "defaultDatabaseName" },
+  { name: "activeSnapshotId" },
+  // adoptId is read at create only: changing it later changes nothing.
+];
+
+export function projectDiff(olds: Record<string, unknown>, news: Record<string, unknown>): DiffOutcome {
+  return diffDeclared(olds, news, projectDiffFields);
+}
+
+/** Changes Neon cannot make and that must not turn into a silent replacement. */
+export function projectTransitionFailures(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const oldRole = olds.defaultRoleName;
+  const newRole = news.defaultRoleName;
+  if (typeof oldRole === "string" && typeof newRole === "string" && oldRole !== newRole && !isUnknown(newRole)) {
+    failures.push({
+      property: "defaultRoleName",
+      reason: `cannot change from "${oldRole}" to "${newRole}": Neon cannot rename roles, and replacing the project would delete its data (use \`pulumi up --replace\` if that is really wanted)`,
+    });
+  }
+  const oldSettings = (olds.settings ?? {}) as Settings;
+  const newSettings = (news.settings ?? {}) as Settings;
+  if (oldSettings.enableLogicalReplication === true && newSettings.enableLogicalReplication === false) {
+    failures.push({ property: "settings.enableLogicalReplication", reason: "cannot be turned off once enabled (Neon does not support disabling logical replication)" });
+  }
+  return failures;
+}
+
+export function settingsToApi(s: Settings): ProjectSettings {
+  const out: Record<string, unknown> = {};
+  if (s.quota) {
+    const q = s.quota;
+    out.quota = dropUndefined({
+      active_time_seconds: q.activeTimeSeconds,
+      compute_time_seconds: q.computeTimeSeconds,
+      written_data_bytes: q.writtenDataBytes,
+      data_transfer_bytes: q.dataTransferBytes,
+      logical_size_bytes: q.logicalSizeBytes,
+    });
+  }
+  if (s.allowedIps !== undefined || s.allowedIpsProtectedBranchesOnly !== undefined) {
+    out.allowed_ips = dropUndefined({ ips: s.allowedIps, protected_branches_only: s.allowedIpsProtectedBranchesOnly });
+  }
+  if (s.enableLogicalReplication !== undefined) out.enable_logical_replication = s.enableLogicalReplication;
+  if (s.maintenanceWindow) {
+    out.maintenance_window = { weekdays: s.maintenanceWindow.weekdays, start_time: s.maintenanceWindow.startTime, end_time: s.maintenanceWindow.endTime };
+  }
+  if (s.blockPublicConnections !== undefined) out.block_public_connections = s.blockPublicConnections;
+  if (s.blockVpcConnections !== undefined) out.block_vpc_connections = s.blockVpcConnections;
+  return out as ProjectSettings;
+}
+
+export function settingsFromApi(s: ProjectSettings | undefined): Settings {
+  if (!s) return {};
+  const q = s.quota as Record<string, number | undefined> | undefined;
+  return dropUndefined({
+    quota: q
+      ? dropUndefined({
+          activeTimeSeconds: q.active_time_seconds,
+          computeTimeSeconds: q.compute_time_seconds,
+          writtenDataBytes: q.written_data_bytes,
+          dataTransferBytes: q.data_transfer_bytes,
+          logicalSizeBytes: q.logical_size_bytes,
+        })
+      : undefined,
+    allowedIps: s.allowed_ips?.ips,
+    allowedIpsProtectedBranchesOnly: s.allowed_ips?.protected_branches_only,
+    enableLogicalReplication: s.enable_logical_replication,
+    maintenanceWindow: s.maintenance_window
+      ? { weekdays: s.maintenance_window.weekdays, startTime: s.maintenance_window.start_time, endTime: s.maintenance_window.end_time }
+      : undefined,
+    blockPublicConnections: s.block_public_connections,
+    blockVpcConnections: s.block_vpc_connections,
+  }) as Settings;
+}
+
+export function endpointDefaultsToApi(d: EndpointDefaults): DefaultEndpointSettings {
+  return dropUndefined({
+    autoscaling_limit_min_cu: d.autoscalingLimitMinCu,
+    autoscaling_limit_max_cu: d.autoscalingLimitMaxCu,
+    suspend_timeout_seconds: d.suspendTimeoutSeconds,
+  }) as DefaultEndpointSettings;
+}
+
+export function endpointDefaultsFromApi(d: DefaultEndpointSettings | undefined): EndpointDefaults {
+  return dropUndefined({
+    autoscalingLimitMinCu: d?.autoscaling_limit_min_cu,
+    autoscalingLimitMaxCu: d?.autoscaling_limit_max_cu,
+    suspendTimeoutSeconds: d?.suspend_timeout_seconds,
+  }) as EndpointDefaults;
+}
+
+export function projectCreateBody(inputs: NeonProjectInputs): ProjectCreateRequest {
+  const branch = dropUndefined({ name: inputs.defaultBranchName, role_name: inputs.defaultRoleName, database_name: inputs.defaultDatabaseName });
+  return {
+    project: dropUndefined({
+      name: inputs.name,
+      region_id: inputs.regionId,
+      pg_version: inputs.pgVersion,
+      org_id: inputs.orgId,
+      history_retention_seconds: inputs.historyRetentionSeconds,
+      settings: inputs.settings ? settingsToApi(inputs.settings) : undefined,
+      default_endpoint_settings: inputs.defaultEndpointSettings ? endpointDefaultsToApi(inputs.defaultEndpointSettings) : undefined,
+      branch: Object.keys(branch).length > 0 ? branch : undefined,
+    }),
+  };
+}
+
+/**
+ * The PATCH body for what changed among the declared inputs, or undefined when the project
+ * itself needs no PATCH. Only declared, changed fields are sent: never values Neon filled in.
+ */
+export function projectUpdateBody(olds: Record<string, unknown>, news: NeonProjectInputs): ProjectUpdateRequest | undefined {
+  const project: Record<string, unknown> = {};
+  if (news.name !== undefined && news.name !== olds.name) project.name = news.name;
+  if (news.historyRetentionSeconds !== undefined && news.historyRetentionSeconds !== olds.historyRetentionSeconds) {
+    project.history_retention_seconds = news.historyRetentionSeconds;
+  }
+  if (news.settings !== undefined && !matchesDeclared(settingsNormalized(news.settings), settingsNormalized(olds.settings as Settings | undefined))) {
+    project.settings = settingsToApi(changedKeys(news.settings, (olds.settings ?? {}) as Settings));
+  }
+  if (news.defaultEndpointSettings !== undefined && !matchesDeclared(news.defaultEndpointSettings, olds.defaultEndpointSettings)) {
+    project.default_endpoint_settings = endpointDefaultsToApi(changedKeys(news.defaultEndpointSettings, (olds.defaultEndpointSettings ?? {}) as EndpointDefaults));
+  }
+  return Object.keys(project).length > 0 ? { project: project as ProjectUpdateRequest["project"] } : undefined;
+}
+
+function settingsNormalized(s: Settings | undefined): Settings | undefined {
+  return s?.allowedIps ? { ...s, allowedIps: normalize.unorderedStrings(s.allowedIps) as string[] } : s;
+}
+
+/** The declared keys whose values differ (allowed IPs travel together with their flag). */
+function changedKeys<T extends Record<string, unknown>>(declared: T, old: T): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(declared)) {
+    if (v !== undefined && !matchesDeclared(v, old[k])) out[k] = v;
+  }
+  const s = declared as Record<string, unknown>;
+  if ("allowedIps" in out && s.allowedIpsProtectedBranchesOnly !== undefined) out.allowedIpsProtectedBranchesOnly = s.allowedIpsProtectedBranchesOnly;
+  if ("allowedIpsProtectedBranchesOnly" in out && s.allowedIps !== undefined) out.allowedIps = s.allowedIps;
+  return out as Partial<T>;
+}
+
+/** What the resource knows about a project after talking to Neon. */
+export interface ProjectView {
+  project: Project;
+  defaultBranch: Branch;
+  defaultEndpoint?: Endpoint;
+  role?: Role;
+  database?: Database;
+  /** Known from the create response or reveal_password; never from a GET. */
+  password?: string;
+}
+
+export function connectionUri(role: string, password: string, host: string, database: string): string {
+  return `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${host}/${encodeURIComponent(database)}?sslmode=require`;
+}
+
+/** The pooled (PgBouncer) host Neon derives from a compute host: `ep-x.…` → `ep-x-pooler.…`. */
+export function poolerHost(host: string): string {
+  const dot = host.indexOf(".");
+  return dot < 0 ? `${host}-pooler` : `${host.slice(0, dot)}-pooler${host.slice(dot)}`;
+}
+
+/**
+ * Outputs: live values for every input field (overlaid with the declared inputs after a create or
+ * update, so a second `up` compares equal), plus computed values and the secrets.
+ */
+export function projectOutputs(view: ProjectView, declared: Record<string, unknown> | undefined): Record<string, unknown> {
+  const p = view.project;
+  const ep = view.defaultEndpoint;
+  const live: Record<string, unknown> = {
+    name: p.name,
+    regionId: p.region_id,
+    pgVersion: p.pg_version,
+    orgId: p.org_id,
+    historyRetentionSeconds: p.history_retention_seconds,
+    defaultEndpointSettings: endpointDefaultsFromApi(p.default_endpoint_settings),
+    settings: settingsFromApi(p.settings),
+    defaultBranchName: view.defaultBranch.name,
+    defaultRoleName: view.role?.name,
+    defaultDatabaseName: view.database?.name,
+    activeSnapshotId: view.defaultBranch.restored_from,
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
+  if (declared?.adoptId !== undefined) out.adoptId = declared.adoptId;
+  Object.assign(out, {
+    projectId: p.id,
+    defaultBranchId: view.defaultBranch.id,
+    defaultEndpointId: ep?.id,
+    host: ep?.host,
+    poolerHost: ep ? poolerHost(ep.host) : undefined,
+    proxyHost: p.proxy_host,
+    createdAt: p.created_at,
+    password: view.password,
+  });
+  if (ep && view.role && view.database && view.password !== undefined) {
+    out.connectionUri = connectionUri(view.role.name, view.password, ep.host, view.database.name);
+    out.pooledConnectionUri = connectionUri(view.role.name, view.password, poolerHost(ep.host), view.database.name);
+  }
+  if (declared) out[declaredKey] = declaredNames(declared);
+  return out;
+}
+
+function dropUndefined<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}

@@ -1,0 +1,32 @@
+/**
+ * The NeonProject dynamic provider as Pulumi stores it (`__provider` in state). When the package is
+ * installed, the serializer emits just `require("neon-pulumi-dynamic/dist/…/provider.js")`: small,
+ * identical across versions (no spurious diffs), and `destroy`/`refresh` run the installed code.
+ * When serialized by value (from a checkout), these functions capture nothing but the `require` of
+ * the implementation by package name. Keep this file free of imports.
+ */
+const implementation = () =>
+  require("neon-pulumi-dynamic/dist/provider/resources/project/lifecycle.js") as typeof import("./lifecycle");
+
+export function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
+  return implementation().configure(req);
+}
+export function check(olds: any, news: any): Promise<any> {
+  return implementation().check(olds, news);
+}
+export function diff(id: string, olds: any, news: any): Promise<any> {
+  return implementation().diff(id, olds, news);
+}
+export function create(inputs: any): Promise<any> {
+  return implementation().create(inputs);
+}
+export function read(id: string, props: any): Promise<any> {
+  return implementation().read(id, props);
+}
+export function update(id: string, olds: any, news: any): Promise<any> {
+  return implementation().update(id, olds, news);
+}
+function deleteResource(id: string, props: any): Promise<void> {
+  return implementation().del(id, props);
+}
+export { deleteResource as delete };
