@@ -91,6 +91,11 @@ export const endpointRoutes: RouteDefinition[] = [
       const problem = checkAutoscaling("endpoint", ep.autoscaling_limit_min_cu, ep.autoscaling_limit_max_cu);
       if (problem) throw apiErrors.badRequest(problem);
       world.assertUnlocked(record);
+      if (ep.disabled) {
+        // No start operation is scheduled, so nothing would ever move it out of init: it is idle.
+        ep.current_state = "idle";
+        delete ep.pending_state;
+      }
       record.endpoints[ep.id] = ep;
       return respond(world, record, ep, ep.disabled ? [] : [startOp(ep)], 201);
     },
