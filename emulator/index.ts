@@ -33,6 +33,8 @@ export interface NeonLocalOptions {
   organizations?: OrganizationSeed[];
   /** Larger request bodies are refused with 413. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Random numbers in [0, 1) for faults that fire with a probability; inject one to make them deterministic. */
+  random?: () => number;
   /** Called with every request/response pair (the conformance suite validates them). */
   onExchange?: (exchange: Exchange) => void;
 }
@@ -57,7 +59,7 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const operationDelayMs = options.operationDelayMs ?? 300;
   if (!Number.isFinite(operationDelayMs) || operationDelayMs < 0) throw new RangeError(`operationDelayMs must be ≥ 0, got ${operationDelayMs}`);
   const apiKey = options.apiKey ?? newDevelopmentApiKey();
-  const faults = new FaultController();
+  const faults = new FaultController(options.random);
   const state = (options.stateFile ? loadState(options.stateFile) : undefined) ?? initialState(clock.now(), options.organizations ?? defaultOrganizations);
   const world = new World(state, {
     clock,
