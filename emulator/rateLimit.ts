@@ -35,7 +35,9 @@ class TokenBucket {
   /** Milliseconds until one token is available (0 when one is available now). */
   waitMs(now: number): number {
     this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / this.refillPerMs);
+    // Refills are sums of fractions: allow for rounding so a full token is not refused as 0.999….
+    const missing = 1 - this.tokens;
+    return missing <= 1e-9 ? 0 : Math.ceil(missing / this.refillPerMs);
   }
 
   take(): void {
