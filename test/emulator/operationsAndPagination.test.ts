@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { ManualClock, type NeonLocal } from "../../emulator";
+import { call, startTestNeon } from "../support/neonLocal";
+import { assertError, createBranch, createProject, stateText } from "./fixtures";
+
+describe("local Neon API: listing and reading operations", () => {
+  let neon: NeonLocal;
+  const clock = new ManualClock();
+  let pid: string;
+  let otherPid: string;
+
+  before(async () => {
+    neon = await startTestNeon({ clock });
+    pid = (await createProject(neon)).project.id;
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1000);
+      await createBranch(neon, pid, { branch: { name: `b${i}` }, endpoints: i % 2 === 0 ? [{ type: "read_write" }] : [] });
+    }
+    otherPid = (await createProject(neon)).project.id;
+  });
+  after(() => neon.close());
+
+  /** The project's operation ids, newest first, straight from the store. */
+  const newestFirst = () => neon.state().projects[pid].operations.map((o) => o.id).reverse();
+
+  it("lists operations newest first, 10 by default", async () => {
+    const res = await call(neon, "GET", `/projects/${pid}/operations`);
+    assert.equal(res.status, 200);
+    assert.equal(newestFirst().length, 8, "2 for the project, 1 per branch, 1 per compute");
+    assert.deepEqual(res.body.operations.map((o: any) => o.id), newestFirst());
+    const created = res.body.operations.map((o: any) => o.created_at);
+    assert.deepEqual(created, [...created].sort().reverse(), "created_at never increases down the list");
+    assert.equal(res.body.operations.at(-1).action, "create_timeline");
+    for (const o of res.body.operations) assert.equal(o.project_id, pid);
+  });
+
+  it("walks every operation with cursor and limit: none twice, none missing, in order", async () => {
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    for (let guard = 0; guard < 20; guard++) {
+      const res = await call(neon, "GET", `/projects/${pid}/operations?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+      assert.equal(res.status, 200);
+      if (res.body.operations.length === 0) break;
+      sizes.push(res.body.operations.length);
+      seen.push(...res.body.operations.map((o: any) => o.id));
+      cursor = res.body.pagination.cursor;
+    }
+    assert.deepEqual(sizes, [3, 3, 2]);
+    assert.deepEqual(seen, newestFirst());
+  });
+
+  it("gets one operation with its action, status, branch and compute", async () => {
+    const op = neon.state().projects[pid].operations.find((o) => o.action === "start_compute" && o.branch_id !== undefined)!;
+    const res = await call(neon, "GET", `/projects/${pid}/operations/${op.id}`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      [res.body.operation.id, res.body.operation.action, res.body.operation.status, res.body.operation.branch_id, res.body.operation.endpoint_id],
+      [op.id, "start_compute", "finished", op.branch_id, op.endpoint_id],
+    );
+    assert.equal(res.body.operation.failures_count, 0);
+  });
+
+  it("answers 404 for an unknown operation id and for another project's operation", async () => {
+    const unknown = randomUUID();
+    assertError(await call(neon, "GET", `/projects/${pid}/operations/${unknown}`), 404, unknown);
+    const foreign = neon.state().projects[otherPid].operations[0].id;
+    assertError(await call(neon, "GET", `/projects/${pid}/operations/${foreign}`), 404);
+    assertError(await call(neon, "GET", `/projects/no-such-project-1/operations`), 404);
+  });
+
+  it("refuses an unknown cursor and a limit outside 1–1000 with 400", async () => {
+    assertError(await call(neon, "GET", `/projects/${pid}/operations?cursor=${randomUUID()}`), 400, "cursor");
+    assertError(await call(neon, "GET", `/projects/${pid}/operations?limit=0`), 400, "limit");
+    assertError(await call(neon, "GET", `/projects/${pid}/operations?limit=1001`), 400, "limit");
+  });
+});
+
+describe("local Neon API: 423 for every locking mutation while operations run", () => {
+  let neon: NeonLocal;
+  const clock = new ManualClock();
+
+  before(async () => {
+    neon = await startTestNeon({ clock, operationDelayMs: 1000 });
+  });
+  after(() => neon.close());
+
+  interface Fixture {
+    pid: string;
+    branchId: string;
+    endpointId: string;
+    /** A non-default branch, created last so its operation is the one still running. */
+    spareBranchId?: string;
+  }
+
+  /** A project whose creation operations (2 s) have just been scheduled; `spare` adds a branch afterwards. */
+  async function busyProject(spare: boolean): Promise<Fixture> {
+    const p = await createProject(neon);
+    const fx: Fixture = { pid: p.project.id, branchId: p.branch.id, endpointId: p.endpoints[0].id };
+    if (spare) {
+      clock.advance(2000);
+      fx.spareBranchId = (await createBranch(neon, fx.pid, { branch: { name: "spare" } })).branch.id;
+    }
+    return fx;
+  }
+
+  const cases: { name: string; spare?: boolean; request: (fx: Fixture) => [string, string, unknown?] }[] = [
+    { name: "branch create", request: (fx) => ["POST", `/projects/${fx.pid}/branches`, { branch: { name: "new" } }] },
+    { name: "branch delete", spare: true, request: (fx) => ["DELETE", `/projects/${fx.pid}/branches/${fx.spareBranchId}`] },
+    { name: "set as default", spare: true, request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.spareBranchId}/set_as_default`] },
+    {
+      name: "endpoint create",
+      request: (fx) => ["POST", `/projects/${fx.pid}/endpoints`, { endpoint: { branch_id: fx.branchId, type: "read_only" } }],
+    },
+    { name: "endpoint update", request: (fx) => ["PATCH", `/projects/${fx.pid}/endpoints/${fx.endpointId}`, { endpoint: { autoscaling_limit_max_cu: 1 } }] },
+    { name: "endpoint start", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/start`] },
+    { name: "endpoint suspend", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/suspend`] },
+    { name: "endpoint restart", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/restart`] },
+    { name: "endpoint delete", request: (fx) => ["DELETE", `/projects/${fx.pid}/endpoints/${fx.endpointId}`] },
+    { name: "role create", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/roles`, { role: { name: "late" } }] },
+    { name: "role password reset", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/roles/neondb_owner/reset_password`] },
+    {
+      name: "database create",
+      request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/databases`, { database: { name: "late", owner_name: "neondb_owner" } }],
+    },
+    { name: "database update", request: (fx) => ["PATCH", `/projects/${fx.pid}/branches/${fx.branchId}/databases/neondb`, { database: { name: "renamed" } }] },
+    { name: "database delete", request: (fx) => ["DELETE", `/projects/${fx.pid}/branches/${fx.branchId}/databases/neondb`] },
+    { name: "project update", request: (fx) => ["PATCH", `/projects/${fx.pid}`, { project: { name: "renamed", settings: { enable_logical_replication: true } } }] },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: 423 with Neon's message and nothing changed, then accepted once the operations finish`, async () => {
+      const fx = await busyProject(c.spare ?? false);
+      const [method, path, body] = c.request(fx);
+      const before = stateText(neon);
+      const logged = neon.requestLog.length;
+      const locked = await call(neon, method, path, body);
+      assertError(locked, 423, "project already has running conflicting operations, scheduling of new ones is prohibited");
+      assert.equal(locked.body.code, "LOCKED");
+      assert.equal(stateText(neon), before, "the refused request changed nothing");
+      assert.equal(neon.requestLog.length, logged + 1);
+      assert.deepEqual(
+        { method: neon.requestLog.at(-1)!.method, path: neon.requestLog.at(-1)!.path, status: neon.requestLog.at(-1)!.status },
+        { method, path, status: 423 },
+      );
+      clock.advance(10_000);
+      const accepted = await call(neon, method, path, body);
+      assert.ok(accepted.status >= 200 && accepted.status < 300, `after the operations: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+    });
+  }
+
+  it("does not lock reads, nor another project", async () => {
+    const busy = await busyProject(false);
+    const idle = await createProject(neon);
+    clock.advance(2000);
+    const stillBusy = await busyProject(false);
+    assert.equal((await call(neon, "GET", `/projects/${stillBusy.pid}/branches`)).status, 200);
+    assert.equal((await call(neon, "GET", `/projects/${stillBusy.pid}/operations`)).status, 200);
+    assert.equal((await call(neon, "POST", `/projects/${idle.project.id}/branches`, { branch: { name: "free" } })).status, 201);
+    assert.equal((await call(neon, "POST", `/projects/${busy.pid}/branches`, { branch: { name: "free" } })).status, 201);
+  });
+});
