@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { ManualClock, type NeonLocal } from "../../emulator";
+import * as project from "../../provider/resources/project/lifecycle";
+import { startTestNeon, call } from "../support/neonLocal";
+import { resetProviderConfig, useLocalNeon } from "../support/providerContext";
+
+const sponsored = "org-agent-sponsored-10000001";
+const paid = "org-agent-paid-10000002";
+
+describe("NeonProject provider against the local Neon API", () => {
+  let neon: NeonLocal;
+
+  before(async () => {
+    neon = await startTestNeon({ operationDelayMs: 5 });
+    await useLocalNeon(neon);
+  });
+  after(async () => {
+    resetProviderConfig();
+    await neon.close();
+  });
+  afterEach(() => neon.faults.clear());
+
+  async function createProject(inputs: Record<string, unknown>) {
+    const checked = await project.check({}, inputs);
+    assert.deepEqual(checked.failures, []);
+    return project.create(checked.inputs as never);
+  }
+
+  it("creates, reads, updates in place, reads again and deletes", async () => {
+    const created = await createProject({ name: "tenant-crud", orgId: sponsored, historyRetentionSeconds: 3600, settings: { allowedIps: ["10.1.0.0/16"] } });
+    const id = created.id;
+    const outs = created.outs as Record<string, any>;
+    assert.equal(outs.projectId, id);
+    assert.equal(outs.name, "tenant-crud");
+    assert.equal(outs.defaultBranchName, "main");
+    assert.equal(outs.defaultRoleName, "neondb_owner");
+    assert.match(outs.connectionUri, /^postgresql:\/\/neondb_owner:npg_[A-Za-z0-9]+@ep-/);
+    assert.equal(new URL(outs.pooledConnectionUri).hostname, outs.poolerHost);
+    assert.deepEqual(outs.__declared, ["historyRetentionSeconds", "name", "orgId", "settings"]);
+    for (const [k, v] of Object.entries(outs)) assert.notEqual(v, undefined, `output ${k} is undefined`);
+
+    // A second `up` with the same inputs shows no changes.
+    const same = await project.diff(id, outs, { name: "tenant-crud", orgId: sponsored, historyRetentionSeconds: 3600, settings: { allowedIps: ["10.1.0.0/16"] } });
+    assert.equal(same.changes, false);
+
+    const read1 = await project.read(id, outs);
+    assert.equal((read1 as any).props.password, outs.password, "the password survives a refresh");
+    assert.deepEqual((read1 as any).inputs, { historyRetentionSeconds: 3600, name: "tenant-crud", orgId: sponsored, settings: { allowedIps: ["10.1.0.0/16"] } });
+
+    const news = { name: "tenant-renamed", orgId: sponsored, historyRetentionSeconds: 7200, settings: { allowedIps: ["10.1.0.0/16"], enableLogicalReplication: true } };
+    const d = await project.diff(id, outs, news);
+    assert.deepEqual([d.changes, d.replaces], [true, []]);
+    const before = neon.requestLog.length;
+    const updated = await project.update(id, outs, news as never);
+    const patches = neon.requestLog.slice(before).filter((r) => r.method === "PATCH");
+    assert.deepEqual(patches.map((r) => r.route), ["/projects/{project_id}"]);
+    const live = neon.state().projects[id].project;
+    assert.equal(live.name, "tenant-renamed");
+    assert.equal(live.history_retention_seconds, 7200);
+    assert.equal(live.settings.enable_logical_replication, true);
+    assert.equal((updated.outs as any).connectionUri, outs.connectionUri, "connection string unchanged by an update");
+
+    await project.del(id, updated.outs as never);
+    assert.equal(neon.state().projects[id], undefined);
+    await project.del(id, updated.outs as never); // already gone: still fine
+  });
+
+  it("moves a project to another organization instead of replacing it", async () => {
+    const created = await createProject({ name: "tenant-upgrade", orgId: sponsored });
+    const outs = created.outs as Record<string, any>;
+    const d = await project.diff(created.id, outs, { name: "tenant-upgrade", orgId: paid });
+    assert.deepEqual([d.changes, d.replaces], [true, []]);
+    const updated = (await project.update(created.id, outs, { name: "tenant-upgrade", orgId: paid })).outs as Record<string, any>;
+    assert.equal(neon.state().projects[created.id].project.org_id, paid);
+    assert.equal(updated.orgId, paid);
+    assert.equal(updated.projectId, created.id);
+    assert.equal(updated.connectionUri, outs.connectionUri);
+    assert.ok(neon.requestLog.some((r) => r.operationId === "transferProjectsFromOrgToOrg" && r.status === 200));
+  });
+
+  it("read of a project deleted outside Pulumi reports it gone", async () => {
+    const created = await createProject({ name: "tenant-gone" });
+    await call(neon, "DELETE", `/projects/${created.id}`);
+    assert.deepEqual(await project.read(created.id, created.outs as never), {});
+  });
+
+  it("hands Pulumi the id when the project was created but its operations failed", async () => {
+    neon.faults.failNextOperations(undefined, { count: 1, status: "failed" });
+    await assert.rejects(createProject({ name: "tenant-init-failure" }), (err: any) => {
+      assert.equal(err.name, "ResourceInitFailure");
+      assert.ok(neon.state().projects[err.id], "the project exists in Neon and Pulumi gets its id");
+      assert.equal(err.properties.projectId, err.id);
+      assert.match(err.message, /was created, but finishing it failed/);
+      assert.doesNotMatch(err.message, /npg_|postgresql:\/\//);
+      return true;
+    });
+  });
+
+  it("after a create whose response was lost, finds the project by name instead of creating a second one", async () => {
+    neon.faults.add({ match: { method: "POST", path: "/projects" }, action: { kind: "commit_then_drop" } });
+    const created = await createProject({ name: "tenant-ambiguous", orgId: sponsored });
+    const named = Object.values(neon.state().projects).filter((p) => p.project.name === "tenant-ambiguous");
+    assert.equal(named.length, 1, "exactly one project exists");
+    assert.equal(created.id, named[0].project.id);
+    assert.equal((created.outs as any).adoptId, undefined, "a reconciled project is owned by the stack");
+    assert.match((created.outs as any).password, /^npg_/);
+  });
+
+  it("adopts an existing project, applies the declared settings, and releases it on delete", async () => {
+    const existing = (await call(neon, "POST", "/projects", { project: { name: "pre-existing" } })).body;
+    await new Promise((r) => setTimeout(r, 30));
+    const adopted = await createProject({ adoptId: existing.project.id, name: "adopted-name" });
+    assert.equal(adopted.id, existing.project.id);
+    assert.equal(neon.state().projects[adopted.id].project.name, "adopted-name");
+    assert.equal((adopted.outs as any).password, existing.roles[0].password, "password learnt with reveal_password");
+    await project.del(adopted.id, adopted.outs as never);
+    assert.ok(neon.state().projects[adopted.id], "an adopted project is released, not deleted");
+  });
+
+  it("restores the default branch to a snapshot in place: same compute, host and connection string", async () => {
+    const created = await createProject({ name: "tenant-restore" });
+    const outs = created.outs as Record<string, any>;
+    const snap = (await call(neon, "POST", `/projects/${created.id}/branches/${outs.defaultBranchId}/snapshot?name=checkpoint-1`)).body.snapshot;
+    await new Promise((r) => setTimeout(r, 30));
+    const news = { name: "tenant-restore", activeSnapshotId: snap.id };
+    const d = await project.diff(created.id, outs, news);
+    assert.deepEqual([d.changes, d.replaces], [true, []]);
+    const updated = (await project.update(created.id, outs, news)).outs as Record<string, any>;
+    assert.equal(updated.activeSnapshotId, snap.id);
+    assert.notEqual(updated.defaultBranchId, outs.defaultBranchId, "the default branch is the restored one");
+    assert.equal(updated.defaultBranchName, "main");
+    assert.equal(updated.defaultEndpointId, outs.defaultEndpointId);
+    assert.equal(updated.host, outs.host);
+    assert.equal(updated.connectionUri, outs.connectionUri);
+    const branches = Object.values(neon.state().projects[created.id].branches);
+    assert.deepEqual(branches.map((b) => b.branch.id), [updated.defaultBranchId], "the superseded branch was removed");
+    assert.equal((await project.diff(created.id, updated, news)).changes, false, "the next up shows no changes");
+  });
+
+  it("names the field when the snapshot to restore does not exist", async () => {
+    const created = await createProject({ name: "tenant-no-snapshot" });
+    await assert.rejects(project.update(created.id, created.outs as never, { activeSnapshotId: "snap-missing-1" }), /activeSnapshotId: snapshot snap-missing-1 does not exist/);
+  });
+});
+
+describe("NeonProject provider with Neon's timings", () => {
+  it("waits for operations before returning, with a manual clock", async () => {
+    const clock = new ManualClock();
+    const neon = await startTestNeon({ clock, operationDelayMs: 300 });
+    try {
+      await useLocalNeon(neon);
+      const ticking = setInterval(() => clock.advance(100), 1);
+      try {
+        const created = await project.create({ name: "slow" } as never);
+        const ops = neon.state().projects[created.id].operations;
+        assert.ok(ops.every((o) => o.end_at_ms <= clock.now()), "create returned after its operations finished");
+      } finally {
+        clearInterval(ticking);
+      }
+    } finally {
+      resetProviderConfig();
+      await neon.close();
+    }
+  });
+});
