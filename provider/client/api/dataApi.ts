@@ -12,7 +12,7 @@ export class DataApiApi {
 
   create(projectId: string, branchId: string, databaseName: string, body: DataApiCreateRequest = {}, options?: RequestOptions): Promise<DataApiCreated> {
     return this.api.pipeline.send(
-      { method: "POST", template: DATA_API, params: this.params(projectId, branchId, databaseName), body, schema: dataApiCreatedSchema },
+      { method: "POST", template: DATA_API, params: this.#params(projectId, branchId, databaseName), body, schema: dataApiCreatedSchema },
       options?.signal,
     );
   }
@@ -20,7 +20,7 @@ export class DataApiApi {
   /** Neon returns only url, status and settings: auth options set at creation cannot be read back. */
   get(projectId: string, branchId: string, databaseName: string, options?: RequestOptions): Promise<DataApi> {
     return this.api.pipeline.send(
-      { method: "GET", template: DATA_API, params: this.params(projectId, branchId, databaseName), schema: dataApiSchema },
+      { method: "GET", template: DATA_API, params: this.#params(projectId, branchId, databaseName), schema: dataApiSchema },
       options?.signal,
     );
   }
@@ -28,19 +28,19 @@ export class DataApiApi {
   /** Also refreshes the schema cache, even with no settings. */
   async update(projectId: string, branchId: string, databaseName: string, body: DataApiUpdateRequest = {}, options?: RequestOptions): Promise<void> {
     await this.api.pipeline.send(
-      { method: "PATCH", template: DATA_API, params: this.params(projectId, branchId, databaseName), body, schema: emptyResponseSchema },
+      { method: "PATCH", template: DATA_API, params: this.#params(projectId, branchId, databaseName), body, schema: emptyResponseSchema },
       options?.signal,
     );
   }
 
   async delete(projectId: string, branchId: string, databaseName: string, options?: RequestOptions): Promise<void> {
     await this.api.pipeline.send(
-      { method: "DELETE", template: DATA_API, params: this.params(projectId, branchId, databaseName), schema: emptyResponseSchema },
+      { method: "DELETE", template: DATA_API, params: this.#params(projectId, branchId, databaseName), schema: emptyResponseSchema },
       options?.signal,
     );
   }
 
-  private params(projectId: string, branchId: string, databaseName: string): Record<string, string> {
+  #params(projectId: string, branchId: string, databaseName: string): Record<string, string> {
     return { project_id: projectId, branch_id: branchId, database_name: databaseName };
   }
 }

@@ -55,18 +55,18 @@ export class EndpointsApi {
   }
 
   start(projectId: string, endpointId: string, options?: MutationOptions): Promise<EndpointOperations> {
-    return this.action(projectId, endpointId, "start", options);
+    return this.#action(projectId, endpointId, "start", options);
   }
 
   suspend(projectId: string, endpointId: string, options?: MutationOptions): Promise<EndpointOperations> {
-    return this.action(projectId, endpointId, "suspend", options);
+    return this.#action(projectId, endpointId, "suspend", options);
   }
 
   restart(projectId: string, endpointId: string, options?: MutationOptions): Promise<EndpointOperations> {
-    return this.action(projectId, endpointId, "restart", options);
+    return this.#action(projectId, endpointId, "restart", options);
   }
 
-  private async action(
+  async #action(
     projectId: string,
     endpointId: string,
     action: "start" | "suspend" | "restart",
