@@ -1,7 +1,8 @@
 /**
  * Keeps the state in a JSON file across restarts. Writes go to a temporary file that is fsynced
  * and renamed over the old one, so a crash leaves either the old or the new state, never a torn
- * file. Saves are coalesced (at most one per `debounceMs`) and flushed on close.
+ * file. Saves are coalesced (at most one per `debounceMs`) and flushed on close. A failed background
+ * save is reported as a warning and the server keeps serving; a failed save at close rejects close().
  */
 import { mkdirSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, closeSync, existsSync } from "node:fs";
 import { dirname } from "node:path";
@@ -36,6 +37,11 @@ export function saveStateAtomically(file: string, state: NeonLocalState): void {
   renameSync(tmp, file);
 }
 
+/** The default report of a failed background save: a process warning, never a crash. */
+function warnSaveFailed(file: string, err: Error): void {
+  process.emitWarning(`could not save the local Neon API state to ${file}: ${err.message}; it is retried after the next change and at close`);
+}
+
 export class StateSaver {
   private timer: NodeJS.Timeout | undefined;
 
@@ -43,11 +49,19 @@ export class StateSaver {
     private readonly file: string,
     private readonly current: () => NeonLocalState,
     private readonly debounceMs = 20,
+    private readonly onBackgroundError: (file: string, err: Error) => void = warnSaveFailed,
   ) {}
 
   schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+    this.timer = setTimeout(() => {
+      // A throw here would be an uncaught exception and take the whole server down with it.
+      try {
+        this.flush();
+      } catch (err) {
+        this.onBackgroundError(this.file, err as Error);
+      }
+    }, this.debounceMs);
   }
 
   flush(): void {
