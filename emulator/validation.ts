@@ -20,8 +20,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       // zod does not keep the input in the issue; its message says what was received.
       return /received undefined$/.test(issue.message) ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, ${issue.message.replace(/^.*(received \w+)$/, "$1")}`;
     case "too_small":
+      if (issue.origin === "array") return `must have at least ${issue.minimum} items`;
       return issue.origin === "string" ? `must be at least ${issue.minimum} characters` : `must be ≥ ${issue.minimum}`;
     case "too_big":
+      if (issue.origin === "array") return `must have at most ${issue.maximum} items`;
       return issue.origin === "string" ? `must be at most ${issue.maximum} characters` : `must be ≤ ${issue.maximum}`;
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
