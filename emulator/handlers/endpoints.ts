@@ -142,7 +142,10 @@ export const endpointRoutes: RouteDefinition[] = [
       if (req.disabled !== undefined && req.disabled !== ep.disabled) {
         ep.disabled = req.disabled;
         // Disabling schedules a suspend; a disabled compute cannot be woken by connections.
-        if (req.disabled) ops.push(suspendOp(ep));
+        if (req.disabled) {
+          ep.pending_state = "idle";
+          ops.push(suspendOp(ep));
+        }
       }
       ep.updated_at = world.nowIso();
       if (ops.length === 0) ops.push({ action: "apply_config", branchId: ep.branch_id, endpointId: ep.id });

@@ -264,11 +264,15 @@ describe("local Neon API: compute states over time", () => {
   });
 
   it("suspends a compute that is disabled by PATCH", async () => {
+    await call(neon, "POST", `/projects/${pid}/endpoints/${epId}/start`);
+    clock.advance(1000);
+    assert.equal((await endpointNow()).current_state, "active");
     const res = await call(neon, "PATCH", `/projects/${pid}/endpoints/${epId}`, { endpoint: { disabled: true } });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.operations.map((o: any) => o.action), ["suspend_compute"]);
+    assert.deepEqual([res.body.endpoint.current_state, res.body.endpoint.pending_state], ["active", "idle"], "as POST …/suspend says it");
     clock.advance(1000);
     const ep = await endpointNow();
-    assert.deepEqual([ep.disabled, ep.current_state], [true, "idle"]);
+    assert.deepEqual([ep.disabled, ep.current_state, ep.pending_state], [true, "idle", undefined]);
   });
 });

@@ -87,7 +87,7 @@ describe("local Neon API: unknown routes and methods", () => {
   });
 
   it("checks the key before saying whether a route exists", async () => {
-    assertError(await call({ url: neon.url, apiKey: "wrong" }, "GET", "/api/v2/no-such-route"), 401);
+    assertError(await call({ url: neon.url, apiKey: "wrong" }, "GET", "/no-such-route"), 401);
   });
 });
 
