@@ -31,6 +31,8 @@ export interface NeonLocalOptions {
   clock?: Clock;
   /** Organizations the account belongs to (default: a sponsored free-plan one and a paid one). */
   organizations?: OrganizationSeed[];
+  /** How many of the most recent requests `requestLog` keeps. Default 10 000. */
+  requestLogLimit?: number;
   /** Larger request bodies are refused with 413. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Random numbers in [0, 1) for faults that fire with a probability; inject one to make them deterministic. */
@@ -58,6 +60,8 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const clock = options.clock ?? systemClock;
   const operationDelayMs = options.operationDelayMs ?? 300;
   if (!Number.isFinite(operationDelayMs) || operationDelayMs < 0) throw new RangeError(`operationDelayMs must be ≥ 0, got ${operationDelayMs}`);
+  const requestLogLimit = options.requestLogLimit ?? 10_000;
+  if (!Number.isInteger(requestLogLimit) || requestLogLimit < 0) throw new RangeError(`requestLogLimit must be a whole number ≥ 0, got ${requestLogLimit}`);
   const apiKey = options.apiKey ?? newDevelopmentApiKey();
   const faults = new FaultController(options.random);
   const state = (options.stateFile ? loadState(options.stateFile) : undefined) ?? initialState(clock.now(), options.organizations ?? defaultOrganizations);
@@ -80,6 +84,7 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
       faults,
       rateLimiter,
       requestLog,
+      requestLogLimit,
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       onExchange: options.onExchange,
       onMutation: () => saver?.schedule(),

@@ -26,7 +26,7 @@ export function newBranchRecord(
   },
 ): BranchRecord {
   const now = world.nowIso();
-  const id = newBranchId((candidate) => Object.values(world.state.projects).some((p) => candidate in p.branches));
+  const id = newBranchId((candidate) => !world.claimId(candidate));
   return {
     branch: {
       id,
@@ -100,7 +100,7 @@ export interface EndpointFields {
 export function newEndpoint(world: World, record: ProjectRecord, branchId: string, fields: EndpointFields): EndpointData {
   const now = world.nowIso();
   const defaults = record.project.default_endpoint_settings as { autoscaling_limit_min_cu?: number; autoscaling_limit_max_cu?: number; suspend_timeout_seconds?: number };
-  const id = newEndpointId((candidate) => Object.values(world.state.projects).some((p) => candidate in p.endpoints));
+  const id = newEndpointId((candidate) => !world.claimId(candidate));
   const region = record.project.region_id;
   return {
     id,

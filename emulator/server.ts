@@ -48,6 +48,8 @@ export interface ServerDeps {
   faults: FaultController;
   rateLimiter?: RateLimiter;
   requestLog: RequestLogEntry[];
+  /** The request log keeps this many of the most recent entries, so a long run does not grow without bound. */
+  requestLogLimit: number;
   maxBodyBytes: number;
   onExchange?: (exchange: Exchange) => void;
   onMutation: () => void;
@@ -90,6 +92,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     exchange.responseBody = body;
     exchange.dropped = dropped;
     deps.requestLog.push(log);
+    // V8 trims an array's head in place, so dropping the oldest entry this way is cheap.
+    while (deps.requestLog.length > deps.requestLogLimit) deps.requestLog.shift();
     deps.onExchange?.(exchange);
   };
 

@@ -25,6 +25,27 @@ export class World {
   /** Set by every successful mutation; the persistence layer saves and clears it. */
   dirty = false;
 
+  /** Branch and endpoint ids in use or handed out since start (built on first use). */
+  private issuedIds: Set<string> | undefined;
+
+  /**
+   * Claims an account-wide branch or endpoint id: false when it is already taken. A set instead of
+   * a scan of every project keeps creates O(1) as projects pile up; an id is never handed out
+   * twice, even after its branch or endpoint is deleted, as in Neon.
+   */
+  claimId(candidate: string): boolean {
+    if (this.issuedIds === undefined) {
+      this.issuedIds = new Set();
+      for (const p of Object.values(this.state.projects)) {
+        for (const id of Object.keys(p.branches)) this.issuedIds.add(id);
+        for (const id of Object.keys(p.endpoints)) this.issuedIds.add(id);
+      }
+    }
+    if (this.issuedIds.has(candidate)) return false;
+    this.issuedIds.add(candidate);
+    return true;
+  }
+
   now(): number {
     return this.options.clock.now();
   }

@@ -212,6 +212,25 @@ describe("local Neon API: fault injection", () => {
     });
   });
 
+  describe("the bounded request log", () => {
+    let small: NeonLocal;
+    before(async () => {
+      small = await startTestNeon({ requestLogLimit: 3 });
+    });
+    after(() => small.close());
+
+    it("keeps only the most recent requestLogLimit entries", async () => {
+      for (let i = 0; i < 6; i++) await call(small, "GET", `/projects?limit=${i + 1}`);
+      const created = await call(small, "POST", "/projects", { project: {} });
+      assert.equal(small.requestLog.length, 3);
+      assert.deepEqual(
+        small.requestLog.map((e) => [e.method, e.status]),
+        [["GET", 200], ["GET", 200], ["POST", 201]],
+      );
+      assert.equal(created.headers.get("x-request-id"), small.requestLog[2].requestId);
+    });
+  });
+
   describe("the admin routes under /__neon_local", () => {
     it("adds a fault (201 {id}), lists it, and the fault fires", async () => {
       const added = await admin(neon, "POST", "/faults", { match: { method: "GET", path: "/projects" }, action: { kind: "status", status: 503 }, times: 1 });
