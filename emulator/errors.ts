@@ -38,6 +38,9 @@ export const apiErrors = {
     }),
   preconditionFailed: (message: string) => new NeonLocalError(412, "PRECONDITION_FAILED", message),
   unprocessable: (message: string) => new NeonLocalError(422, "UNPROCESSABLE_ENTITY", message),
+  /** A bug in the local Neon API itself (a handler threw something other than a NeonLocalError). */
+  internal: (cause: unknown) =>
+    new NeonLocalError(500, "INTERNAL_ERROR", `local Neon API error: ${cause instanceof Error ? cause.message : String(cause)}`),
   injected: (status: number, retryAfterSeconds?: number, message?: string) =>
     new NeonLocalError(
       status,

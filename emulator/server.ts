@@ -61,9 +61,9 @@ const router = new Router<RouteDefinition>(routes);
 export function createRequestListener(deps: ServerDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     handle(deps, req, res).catch((err: unknown) => {
-      // A bug in the emulator must not take the server down: answer 500 and keep serving.
+      // Last resort (handle() answers its own errors): the server must never go down with a request.
       if (!res.headersSent && !res.destroyed) {
-        sendJson(res, 500, { code: "INTERNAL_ERROR", message: `local Neon API error: ${(err as Error).message}`, request_id: "" });
+        sendJson(res, 500, { code: "INTERNAL_ERROR", message: apiErrors.internal(err).message, request_id: String(res.getHeader("X-Request-ID") ?? "") });
       }
     });
   };
@@ -142,9 +142,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     }
     finish(result.status, result.body);
   } catch (err) {
-    if (!(err instanceof NeonLocalError)) throw err;
-    const body = sendError(res, err, requestId);
-    finish(err.status, body);
+    // A bug in a handler is answered like any error (500, logged, request id), and the server goes on.
+    const error = err instanceof NeonLocalError ? err : apiErrors.internal(err);
+    if (res.headersSent || res.destroyed) return finish(error.status, undefined, true);
+    const body = sendError(res, error, requestId);
+    finish(error.status, body);
   }
 }
 

@@ -212,6 +212,29 @@ describe("local Neon API: fault injection", () => {
     });
   });
 
+  describe("an emulator bug", () => {
+    it("answers a handler that throws with 500 and Neon's error body, logs it, rolls the project back and keeps serving", async () => {
+      const p = await newProject();
+      const record = neon.state().projects[p.id];
+      const endpoints = record.endpoints;
+      // Break the stored project so that the next update of it throws inside the handler.
+      (record as { endpoints: unknown }).endpoints = null;
+      try {
+        neon.requestLog.length = 0;
+        const res = await call(neon, "PATCH", `/projects/${p.id}`, { project: { name: "renamed", settings: { hipaa: false } } }, { "X-Request-ID": "bug-1" });
+        assert.equal(res.status, 500);
+        assert.equal(res.body.code, "INTERNAL_ERROR");
+        assert.match(res.body.message, /^local Neon API error: /);
+        assert.equal(res.body.request_id, "bug-1");
+        assert.deepEqual(neon.requestLog.map((e) => [e.operationId, e.status, e.requestId]), [["updateProject", 500, "bug-1"]]);
+        assert.notEqual(neon.state().projects[p.id].project.name, "renamed", "the half-done change was rolled back");
+      } finally {
+        neon.state().projects[p.id].endpoints = endpoints;
+      }
+      assert.equal((await call(neon, "GET", `/projects/${p.id}`)).status, 200);
+    });
+  });
+
   describe("the bounded request log", () => {
     let small: NeonLocal;
     before(async () => {
