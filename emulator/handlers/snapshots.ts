@@ -13,7 +13,7 @@ import { apiErrors } from "../errors";
 import { formatLsn, generatedBranchName, newSnapshotId, parseLsn } from "../ids";
 import { newBranchRecord } from "../model";
 import { renderOperation, type NewOperation } from "../operations";
-import { renderBranch, renderEndpoint, renderSnapshot } from "../render";
+import { readWriteEndpoint, renderBranch, renderEndpoint, renderSnapshot } from "../render";
 import type { BranchRecord, ProjectRecord } from "../store";
 import { isoDateTime, parseRequest, queryObject } from "../validation";
 import type { World } from "../world";
@@ -67,6 +67,19 @@ function cloneMap<T extends object>(map: Record<string, T>, patch: Partial<T>): 
   const out: Record<string, T> = {};
   for (const [k, v] of Object.entries(map)) out[k] = { ...v, ...patch };
   return out;
+}
+
+/**
+ * A branch has at most one read_write compute: the original's cannot move onto a restored branch
+ * that was given its own (to preview the restored data) until that one is deleted.
+ */
+function assertComputesCanMove(record: ProjectRecord, restored: BranchRecord, target: BranchRecord): void {
+  const own = readWriteEndpoint(record, restored.branch.id);
+  if (own && readWriteEndpoint(record, target.branch.id)) {
+    throw apiErrors.badRequest(
+      `branch ${restored.branch.id} has its own read_write endpoint ${own.id}; delete it before finalizing, so that the read_write endpoint of ${target.branch.id} can move to it`,
+    );
+  }
 }
 
 /**
@@ -253,6 +266,7 @@ export const snapshotRoutes: RouteDefinition[] = [
       }
       const target = record.branches[restored.branch.restore_target_id];
       if (!target) throw apiErrors.conflict(`the branch this restore replaces (${restored.branch.restore_target_id}) no longer exists`);
+      assertComputesCanMove(record, restored, target);
       if (req.name !== undefined) {
         // The restored branch gives up its name in the swap, so the original may take it.
         const clash = Object.values(record.branches).find((b) => b.branch.name === req.name && b !== target && b !== restored);

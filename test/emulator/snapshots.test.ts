@@ -389,6 +389,27 @@ describe("local Neon API: snapshots", () => {
       assert.equal((await call(neon, "POST", `/projects/${p.id}/branches/br-missing-00000000/finalize_restore`)).status, 404);
     });
 
+    it("refuses (400) to finalize while the restored branch has its own read-write compute, which would leave it two", async () => {
+      const p = await newProject();
+      const s = await snapshotOf(p.id, p.main);
+      const restoredId = (await call(neon, "POST", `/projects/${p.id}/snapshots/${s.id}/restore`, {})).body.branch.id;
+      clock.advance(settle);
+      const preview = await call(neon, "POST", `/projects/${p.id}/endpoints`, { endpoint: { branch_id: restoredId, type: "read_write" } });
+      assert.equal(preview.status, 201);
+      clock.advance(settle);
+      const res = await call(neon, "POST", `/projects/${p.id}/branches/${restoredId}/finalize_restore`);
+      assert.equal(res.status, 400);
+      assert.match(res.body.message, new RegExp(`${preview.body.endpoint.id}`));
+      assert.equal((await branch(p.id, restoredId)).restore_status, "restored");
+      // Once the preview compute is gone, the original's compute can move.
+      assert.equal((await call(neon, "DELETE", `/projects/${p.id}/endpoints/${preview.body.endpoint.id}`)).status, 200);
+      clock.advance(settle);
+      assert.equal((await call(neon, "POST", `/projects/${p.id}/branches/${restoredId}/finalize_restore`)).status, 200);
+      clock.advance(settle);
+      const endpoints = (await call(neon, "GET", `/projects/${p.id}/branches/${restoredId}/endpoints`)).body.endpoints;
+      assert.deepEqual(endpoints.map((e: any) => e.id), [p.endpoint.id]);
+    });
+
     it("refuses a rename of the original to a name another branch has (409) without changing anything", async () => {
       const p = await newProject();
       assert.equal((await call(neon, "POST", `/projects/${p.id}/branches`, { branch: { name: "taken" } })).status, 201);
