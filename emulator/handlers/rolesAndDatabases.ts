@@ -165,9 +165,17 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       }
       world.assertUnlocked(record);
       if (req.name !== undefined && req.name !== db.name) {
-        delete branch.databases[db.name];
+        const oldName = db.name;
+        delete branch.databases[oldName];
         db.name = req.name;
         branch.databases[db.name] = db;
+        // What serves the database follows its new name.
+        const dataApi = branch.dataApis[oldName];
+        if (dataApi) {
+          delete branch.dataApis[oldName];
+          branch.dataApis[db.name] = { ...dataApi, database_name: db.name };
+        }
+        if (branch.auth?.db_name === oldName) branch.auth.db_name = db.name;
       }
       if (req.owner_name !== undefined) db.owner_name = req.owner_name;
       db.updated_at = world.nowIso();
@@ -184,6 +192,8 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       if (!db) return { status: 204 };
       world.assertUnlocked(record);
       delete branch.databases[db.name];
+      // The Data API of a dropped database goes with it.
+      delete branch.dataApis[db.name];
       return { status: 200, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
     },
   },
