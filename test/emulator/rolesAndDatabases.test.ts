@@ -225,3 +225,24 @@ describe("local Neon API: databases", () => {
     assert.equal((await call(neon, "GET", `${base}/databases/shop`)).status, 200);
   });
 });
+
+describe("local Neon API: databases and what serves them", () => {
+  let neon: NeonLocal;
+  before(async () => {
+    neon = await startTestNeon();
+  });
+  after(() => neon.close());
+
+  it("moves the Data API and Neon Auth with a renamed database, and drops the Data API with a dropped one", async () => {
+    const project = await createProject(neon);
+    const base = `/projects/${project.project.id}/branches/${project.branch.id}`;
+    assert.equal((await call(neon, "POST", `${base}/auth`, { auth_provider: "better_auth" })).status, 201);
+    const created = await call(neon, "POST", `${base}/data-api/neondb`, {});
+    assert.equal(created.status, 201);
+    assert.equal((await call(neon, "PATCH", `${base}/databases/neondb`, { database: { name: "appdb" } })).status, 200);
+    assert.equal((await call(neon, "GET", `${base}/data-api/appdb`)).body.url, created.body.url);
+    assert.equal((await call(neon, "GET", `${base}/auth`)).body.db_name, "appdb");
+    assert.equal((await call(neon, "DELETE", `${base}/databases/appdb`)).status, 200);
+    assert.equal(neon.state().projects[project.project.id].branches[project.branch.id].dataApis.appdb, undefined);
+  });
+});
