@@ -70,16 +70,19 @@ function cloneMap<T extends object>(map: Record<string, T>, patch: Partial<T>): 
 }
 
 /**
- * A branch has at most one read_write compute: the original's cannot move onto a restored branch
- * that was given its own (to preview the restored data) until that one is deleted.
+ * What moves must fit: a branch has at most one read_write compute, one Neon Auth integration and
+ * one Data API per database. A restored branch that was given its own (to preview the restored
+ * data) must lose them first, rather than have them silently replaced.
  */
-function assertComputesCanMove(record: ProjectRecord, restored: BranchRecord, target: BranchRecord): void {
+function assertRestoreCanTakeOver(record: ProjectRecord, restored: BranchRecord, target: BranchRecord): void {
+  const before = `; delete it before finalizing, so that the one of ${target.branch.id} can move to ${restored.branch.id}`;
   const own = readWriteEndpoint(record, restored.branch.id);
   if (own && readWriteEndpoint(record, target.branch.id)) {
-    throw apiErrors.badRequest(
-      `branch ${restored.branch.id} has its own read_write endpoint ${own.id}; delete it before finalizing, so that the read_write endpoint of ${target.branch.id} can move to it`,
-    );
+    throw apiErrors.badRequest(`branch ${restored.branch.id} has its own read_write endpoint ${own.id}${before}`);
   }
+  if (restored.auth && target.auth) throw apiErrors.badRequest(`branch ${restored.branch.id} has its own Neon Auth integration${before}`);
+  const both = Object.keys(restored.dataApis).find((db) => db in target.dataApis);
+  if (both !== undefined) throw apiErrors.badRequest(`branch ${restored.branch.id} has its own Data API for database ${both}${before}`);
 }
 
 /**
@@ -106,7 +109,7 @@ function finalizeRestore(world: World, record: ProjectRecord, restored: BranchRe
     restored.auth = { ...target.auth, branch_id: restored.branch.id };
     delete target.auth;
   }
-  restored.dataApis = target.dataApis;
+  restored.dataApis = { ...restored.dataApis, ...target.dataApis };
   target.dataApis = {};
   const ops: NewOperation[] = [];
   for (const ep of Object.values(record.endpoints)) {
@@ -266,7 +269,7 @@ export const snapshotRoutes: RouteDefinition[] = [
       }
       const target = record.branches[restored.branch.restore_target_id];
       if (!target) throw apiErrors.conflict(`the branch this restore replaces (${restored.branch.restore_target_id}) no longer exists`);
-      assertComputesCanMove(record, restored, target);
+      assertRestoreCanTakeOver(record, restored, target);
       if (req.name !== undefined) {
         // The restored branch gives up its name in the swap, so the original may take it.
         const clash = Object.values(record.branches).find((b) => b.branch.name === req.name && b !== target && b !== restored);

@@ -410,6 +410,23 @@ describe("local Neon API: snapshots", () => {
       assert.deepEqual(endpoints.map((e: any) => e.id), [p.endpoint.id]);
     });
 
+    it("refuses (400) to finalize while both branches have a Neon Auth integration, rather than drop the restored one's", async () => {
+      const p = await newProject();
+      assert.equal((await call(neon, "POST", `/projects/${p.id}/branches/${p.main}/auth`, { auth_provider: "better_auth" })).status, 201);
+      const s = await snapshotOf(p.id, p.main);
+      const restoredId = (await call(neon, "POST", `/projects/${p.id}/snapshots/${s.id}/restore`, {})).body.branch.id;
+      clock.advance(settle);
+      const own = await call(neon, "POST", `/projects/${p.id}/branches/${restoredId}/auth`, { auth_provider: "stack" });
+      assert.equal(own.status, 201);
+      const res = await call(neon, "POST", `/projects/${p.id}/branches/${restoredId}/finalize_restore`);
+      assert.equal(res.status, 400);
+      assert.match(res.body.message, /has its own Neon Auth integration/);
+      assert.equal((await call(neon, "GET", `/projects/${p.id}/branches/${restoredId}/auth`)).body.auth_provider, "stack");
+      assert.equal((await call(neon, "DELETE", `/projects/${p.id}/branches/${restoredId}/auth`)).status, 200);
+      assert.equal((await call(neon, "POST", `/projects/${p.id}/branches/${restoredId}/finalize_restore`)).status, 200);
+      assert.equal((await call(neon, "GET", `/projects/${p.id}/branches/${restoredId}/auth`)).body.auth_provider, "better_auth");
+    });
+
     it("refuses a rename of the original to a name another branch has (409) without changing anything", async () => {
       const p = await newProject();
       assert.equal((await call(neon, "POST", `/projects/${p.id}/branches`, { branch: { name: "taken" } })).status, 201);
