@@ -11,7 +11,7 @@ export interface NeonClientOptions {
   readonly apiKey?: string;
   /** Default: NEON_API_HOST, then `https://console.neon.tech/api/v2`. Include the `/api/v2` prefix. */
   readonly baseUrl?: string;
-  /** Time limit for each attempt, from connecting to the end of the response body. Default 30 000 ms. */
+  /** Per attempt: longest wait for the response headers, then for each part of the body (undici timers, one-second resolution). Default 30 000 ms. */
   readonly timeoutMs?: number;
   /** Overrides for the retry policy (attempts, backoff, deadline); see `retryPolicy.ts`. */
   readonly retry?: Partial<RetryPolicy>;
