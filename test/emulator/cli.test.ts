@@ -147,46 +147,63 @@ describe("local Neon API: command line", () => {
       assert.equal(JSON.parse(readFileSync(stateFile, "utf8")).projects[id].project.name, "persisted");
     });
 
-    for (const [args, flag] of [
-      [["--port", "abc"], "--port"],
-      [["--rate-limit", "5", "--no-rate-limit"], "--rate-limit"],
-      [["--port", "0", "--frobnicate"], "--frobnicate"],
-    ] as const) {
-      it(`exits 2 with a message naming ${flag} for: ${args.join(" ")}`, async () => {
-        const child = spawnCli([...args]);
-        const { code, stderr } = await exited(child);
-        assert.equal(code, 2);
-        assert.ok(stderr.startsWith("neon-local: "), stderr);
-        assert.ok(stderr.includes(flag), stderr);
-        assert.match(stderr, /usage: neon-local/);
-      });
-    }
+    describe("short runs (started together, since each pays for Node and ts-node starting)", () => {
+      type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+      const runs = new Map<string, Promise<Run>>();
+      let busy: NeonLocal;
 
-    it("exits 1 with a clear message (not a stack trace) when the port is taken or the state file is corrupt", async () => {
-      let busy: NeonLocal | undefined;
-      try {
-        busy = await startTestNeon();
-        const taken = await exited(spawnCli(["--port", String(busy.port), "--no-rate-limit"]));
-        assert.equal(taken.code, 1);
-        assert.match(taken.stderr, /^neon-local: .*EADDRINUSE/);
-      } finally {
-        await busy?.close();
+      function runToExit(args: string[]): Promise<Run> {
+        const child = spawnCli(args);
+        let stdout = "";
+        child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+        return exited(child).then((r) => ({ ...r, stdout }));
       }
-      const corrupt = join(dir, "corrupt.json");
-      writeFileSync(corrupt, "{oops");
-      const bad = await exited(spawnCli(["--port", "0", "--state-file", corrupt]));
-      assert.equal(bad.code, 1);
-      assert.match(bad.stderr, /^neon-local: state file .*corrupt\.json is not valid JSON/);
-      assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
-    });
 
-    it("prints the usage with --help and exits 0", async () => {
-      const child = spawnCli(["--help"]);
-      let out = "";
-      child.stdout!.on("data", (c: Buffer) => (out += c.toString("utf8")));
-      const { code, signal, stderr } = await exited(child);
-      assert.equal(code, 0, `${signal} ${stderr}`);
-      assert.match(out, /^usage: neon-local --port <p>/);
+      before(async () => {
+        busy = await startTestNeon();
+        const corrupt = join(dir, "corrupt.json");
+        writeFileSync(corrupt, "{oops");
+        runs.set("--port abc", runToExit(["--port", "abc"]));
+        runs.set("--rate-limit 5 --no-rate-limit", runToExit(["--rate-limit", "5", "--no-rate-limit"]));
+        runs.set("--port 0 --frobnicate", runToExit(["--port", "0", "--frobnicate"]));
+        runs.set("port taken", runToExit(["--port", String(busy.port), "--no-rate-limit"]));
+        runs.set("corrupt state", runToExit(["--port", "0", "--state-file", corrupt]));
+        runs.set("--help", runToExit(["--help"]));
+      });
+      after(() => busy.close());
+
+      for (const [args, flag] of [
+        ["--port abc", "--port"],
+        ["--rate-limit 5 --no-rate-limit", "--rate-limit"],
+        ["--port 0 --frobnicate", "--frobnicate"],
+      ] as const) {
+        it(`exits 2 with a message naming ${flag} for: ${args}`, async () => {
+          const { code, stderr } = await runs.get(args)!;
+          assert.equal(code, 2, stderr);
+          assert.ok(stderr.startsWith("neon-local: "), stderr);
+          assert.ok(stderr.includes(flag), stderr);
+          assert.match(stderr, /usage: neon-local/);
+        });
+      }
+
+      it("exits 1 with a clear message when the port is taken", async () => {
+        const { code, stderr } = await runs.get("port taken")!;
+        assert.equal(code, 1);
+        assert.match(stderr, /^neon-local: .*EADDRINUSE/);
+      });
+
+      it("exits 1 with a clear message, not a stack trace, when the state file is corrupt", async () => {
+        const { code, stderr } = await runs.get("corrupt state")!;
+        assert.equal(code, 1);
+        assert.match(stderr, /^neon-local: state file .*corrupt\.json is not valid JSON/);
+        assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
+      });
+
+      it("prints the usage with --help and exits 0", async () => {
+        const { code, signal, stdout, stderr } = await runs.get("--help")!;
+        assert.equal(code, 0, `${signal} ${stderr}`);
+        assert.match(stdout, /^usage: neon-local --port <p>/);
+      });
     });
   });
 });
