@@ -144,7 +144,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   } catch (err) {
     // A bug in a handler is answered like any error (500, logged, request id), and the server goes on.
     const error = err instanceof NeonLocalError ? err : apiErrors.internal(err);
-    if (res.headersSent || res.destroyed) return finish(error.status, undefined, true);
+    // Headers sent or socket gone: the exchange was already finished (or the client left); log it once.
+    if (res.headersSent || res.destroyed) return;
     const body = sendError(res, error, requestId);
     finish(error.status, body);
   }
