@@ -21,6 +21,7 @@ import {
   responseValidationError,
   transportError,
 } from "./errorFactory";
+import { dropNullProperties } from "./dropNullProperties";
 import { fillPathTemplate, type PathParams, type QueryParams, queryString } from "./routes";
 import { type AttemptResult, sendAttempt } from "./transport";
 
@@ -52,7 +53,9 @@ export interface RouteCall<T> {
 interface SuccessfulResponse {
   readonly status: number;
   readonly bodyText: string;
-  readonly context: ErrorContext & { readonly status: number; readonly route: string };
+  readonly route: string;
+  /** For a validation error; only called when there is one. */
+  readonly contextOf: () => ErrorContext;
 }
 
 export type CallResult<T> = { readonly gone: false; readonly data: T } | { readonly gone: true };
@@ -94,44 +97,46 @@ export class RequestPipeline {
   /** Sends attempts until one gets a 2xx (returned) or the retry policy gives up (thrown). */
   private async execute(call: RouteCall<unknown>, signal: AbortSignal | undefined): Promise<SuccessfulResponse> {
     const { settings } = this;
+    const { logger, rateLimiter } = settings;
     const path = fillPathTemplate(call.template, call.params);
     const url = settings.baseUrl + path + queryString(call.query);
     const route = `${call.method} ${call.template}`;
     const requestId = randomUUID();
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-    const baseHeaders: Record<string, string> = {
-      authorization: this.#authorization,
-      accept: "application/json",
-      "user-agent": settings.userAgent,
-      "x-request-id": requestId,
-    };
-    if (body !== undefined) baseHeaders["content-type"] = "application/json";
     const startedAt = settings.clock.now();
     const maxAttempts = settings.retryPolicy.maxAttempts;
+    // Built only when an error needs it: the success path allocates as little as possible.
+    const contextOf = (attempts: number): ErrorContext => ({ method: call.method, path, requestId, attempts, secrets: this.#secrets });
 
     for (let attempt = 1; ; attempt += 1) {
-      const context: ErrorContext = { method: call.method, path, requestId, attempts: attempt, secrets: this.#secrets };
-      if (signal?.aborted === true) throw abortError(context, signal.reason);
+      if (signal?.aborted === true) throw abortError(contextOf(attempt), signal.reason);
       let rateLimitWaitMs = 0;
-      if (settings.rateLimiter !== undefined) {
+      if (rateLimiter !== undefined) {
         try {
-          rateLimitWaitMs = await settings.rateLimiter.acquire(route, signal);
+          rateLimitWaitMs = await rateLimiter.acquire(route, signal);
         } catch (error) {
-          throw abortError(context, error);
+          throw abortError(contextOf(attempt), error);
         }
       }
-      const attemptStart = performance.now();
+      const attemptStart = logger === undefined ? 0 : performance.now();
       const result = await sendAttempt({
         url,
         method: call.method,
-        headers: { ...baseHeaders, [ATTEMPT_HEADER]: String(attempt) },
+        headers: {
+          authorization: this.#authorization,
+          accept: "application/json",
+          "user-agent": settings.userAgent,
+          "x-request-id": requestId,
+          [ATTEMPT_HEADER]: String(attempt),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body,
         dispatcher: settings.dispatcher,
         timeoutMs: settings.timeoutMs,
         signal,
       });
       const log = (next?: string): void =>
-        settings.logger?.debug(
+        logger?.debug(
           attemptLogLine({
             method: call.method,
             path,
@@ -147,11 +152,11 @@ export class RequestPipeline {
 
       if (result.kind === "aborted") {
         log();
-        throw abortError(context, result.error);
+        throw abortError(contextOf(attempt), result.error);
       }
       if (result.kind === "response" && result.status >= 200 && result.status < 300) {
-        log();
-        return { status: result.status, bodyText: result.bodyText, context: { ...context, status: result.status, route } };
+        if (logger !== undefined) log();
+        return { status: result.status, bodyText: result.bodyText, route, contextOf: () => contextOf(attempt) };
       }
 
       const outcome: AttemptOutcome =
@@ -174,10 +179,11 @@ export class RequestPipeline {
         try {
           await settings.clock.sleep(decision.delayMs, signal);
         } catch (error) {
-          throw abortError(context, error);
+          throw abortError(contextOf(attempt), error);
         }
         continue;
       }
+      const context = contextOf(attempt);
       const error: NeonError =
         result.kind === "response"
           ? apiError(
@@ -211,20 +217,22 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseResponse<T>(schema: z.ZodType<T>, { bodyText, context }: SuccessfulResponse): T {
+function parseResponse<T>(schema: z.ZodType<T>, response: SuccessfulResponse): T {
+  const validationError = (field: string, issue: string) =>
+    responseValidationError({ ...response.contextOf(), status: response.status, route: response.route }, field, issue);
   let json: unknown;
-  if (bodyText !== "") {
+  if (response.bodyText !== "") {
     try {
-      json = JSON.parse(bodyText);
+      json = JSON.parse(response.bodyText);
     } catch {
       // JSON.parse's own message quotes the body, which may hold a password: say only what failed.
-      throw responseValidationError(context, "", "the body is not valid JSON");
+      throw validationError("", "the body is not valid JSON");
     }
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(dropNullProperties(json));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw responseValidationError(context, formatFieldPath(issue?.path ?? []), issue?.message ?? "invalid");
+  throw validationError(formatFieldPath(issue?.path ?? []), issue?.message ?? "invalid");
 }
 
 /** `["branches", 0, "id"]` → `branches[0].id`. */

@@ -9,14 +9,19 @@ export type PathParams = Readonly<Record<string, string>>;
 export type QueryParams = Readonly<Record<string, string | number | boolean | undefined>>;
 
 export function fillPathTemplate(template: string, params: PathParams = {}): string {
-  return template.replace(/\{([a-z_]+)\}/g, (_placeholder, name: string) => {
+  // Split on the placeholders: odd indexes are parameter names, even ones literal text.
+  const parts = template.split(/\{([a-z_]+)\}/);
+  let path = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
     const value = params[name];
     // An empty id would silently address another route (`/projects//branches`).
     if (typeof value !== "string" || value === "") {
       throw configurationError(`${name} must be a non-empty string for ${template}`);
     }
-    return encodeURIComponent(value);
-  });
+    path += encodeURIComponent(value) + parts[i + 1]!;
+  }
+  return path;
 }
 
 export function queryString(query: QueryParams | undefined): string {

@@ -1,45 +1,45 @@
 import { z } from "zod";
-import { connectionDetailsSchema, maybe, nextPaginationSchema, operationSchema } from "./common";
+import { connectionDetailsSchema, nextPaginationSchema, operationSchema } from "./common";
 import { endpointSchema } from "./endpoints";
 
 export const branchSchema = z.object({
   id: z.string(),
   project_id: z.string(),
   name: z.string(),
-  parent_id: maybe(z.string()),
-  parent_lsn: maybe(z.string()),
-  parent_timestamp: maybe(z.string()),
+  parent_id: z.string().optional(),
+  parent_lsn: z.string().optional(),
+  parent_timestamp: z.string().optional(),
   current_state: z.string(),
-  pending_state: maybe(z.string()),
-  state_changed_at: maybe(z.string()),
+  pending_state: z.string().optional(),
+  state_changed_at: z.string().optional(),
   default: z.boolean(),
   protected: z.boolean(),
-  primary: maybe(z.boolean()),
+  primary: z.boolean().optional(),
   created_at: z.string(),
   updated_at: z.string(),
-  expires_at: maybe(z.string()),
-  ttl_interval_seconds: maybe(z.number()),
-  init_source: maybe(z.string()),
-  logical_size: maybe(z.number()),
-  creation_source: maybe(z.string()),
-  last_reset_at: maybe(z.string()),
-  restore_status: maybe(z.string()),
-  restored_from: maybe(z.string()),
-  restored_as: maybe(z.string()),
-  cpu_used_sec: maybe(z.number()),
-  compute_time_seconds: maybe(z.number()),
-  active_time_seconds: maybe(z.number()),
-  written_data_bytes: maybe(z.number()),
-  data_transfer_bytes: maybe(z.number()),
+  expires_at: z.string().optional(),
+  ttl_interval_seconds: z.number().optional(),
+  init_source: z.string().optional(),
+  logical_size: z.number().optional(),
+  creation_source: z.string().optional(),
+  last_reset_at: z.string().optional(),
+  restore_status: z.string().optional(),
+  restored_from: z.string().optional(),
+  restored_as: z.string().optional(),
+  cpu_used_sec: z.number().optional(),
+  compute_time_seconds: z.number().optional(),
+  active_time_seconds: z.number().optional(),
+  written_data_bytes: z.number().optional(),
+  data_transfer_bytes: z.number().optional(),
 });
 export type Branch = z.infer<typeof branchSchema>;
 
 export const roleSchema = z.object({
   branch_id: z.string(),
   name: z.string(),
-  password: maybe(z.string()),
-  protected: maybe(z.boolean()),
-  authentication_method: maybe(z.string()),
+  password: z.string().optional(),
+  protected: z.boolean().optional(),
+  authentication_method: z.string().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -56,17 +56,17 @@ export const databaseSchema = z.object({
 export type Database = z.infer<typeof databaseSchema>;
 
 export const annotationSchema = z.object({
-  object: maybe(z.object({ type: z.string(), id: z.string() })),
+  object: z.object({ type: z.string(), id: z.string() }).optional(),
   value: z.record(z.string(), z.string()),
-  created_at: maybe(z.string()),
-  updated_at: maybe(z.string()),
+  created_at: z.string().optional(),
+  updated_at: z.string().optional(),
 });
 export type Annotation = z.infer<typeof annotationSchema>;
 
 export const listBranchesResponseSchema = z.object({
   branches: z.array(branchSchema),
-  annotations: maybe(z.record(z.string(), annotationSchema)),
-  pagination: maybe(nextPaginationSchema),
+  annotations: z.record(z.string(), annotationSchema).optional(),
+  pagination: nextPaginationSchema.optional(),
 });
 export type ListBranchesResponse = z.infer<typeof listBranchesResponseSchema>;
 
@@ -76,11 +76,11 @@ export const createdBranchSchema = z.object({
   operations: z.array(operationSchema),
   roles: z.array(roleSchema),
   databases: z.array(databaseSchema),
-  connection_uris: maybe(z.array(connectionDetailsSchema)),
+  connection_uris: z.array(connectionDetailsSchema).optional(),
 });
 export type CreatedBranch = z.infer<typeof createdBranchSchema>;
 
-export const branchResponseSchema = z.object({ branch: branchSchema, annotation: maybe(annotationSchema) });
+export const branchResponseSchema = z.object({ branch: branchSchema, annotation: annotationSchema.optional() });
 export type BranchResponse = z.infer<typeof branchResponseSchema>;
 
 export const branchOperationsSchema = z.object({ branch: branchSchema, operations: z.array(operationSchema) });

@@ -1,17 +1,16 @@
 import { z } from "zod";
-import { maybe } from "./common";
 
 export const dataApiSettingsSchema = z.looseObject({
-  db_aggregates_enabled: maybe(z.boolean()),
-  db_anon_role: maybe(z.string()),
-  db_extra_search_path: maybe(z.string()),
-  db_max_rows: maybe(z.number()),
-  db_schemas: maybe(z.array(z.string())),
-  jwt_role_claim_key: maybe(z.string()),
-  jwt_cache_max_lifetime: maybe(z.number()),
-  openapi_mode: maybe(z.string()),
-  server_cors_allowed_origins: maybe(z.string()),
-  server_timing_enabled: maybe(z.boolean()),
+  db_aggregates_enabled: z.boolean().optional(),
+  db_anon_role: z.string().optional(),
+  db_extra_search_path: z.string().optional(),
+  db_max_rows: z.number().optional(),
+  db_schemas: z.array(z.string()).optional(),
+  jwt_role_claim_key: z.string().optional(),
+  jwt_cache_max_lifetime: z.number().optional(),
+  openapi_mode: z.string().optional(),
+  server_cors_allowed_origins: z.string().optional(),
+  server_timing_enabled: z.boolean().optional(),
 });
 export type DataApiSettings = z.infer<typeof dataApiSettingsSchema>;
 
@@ -21,7 +20,7 @@ export type DataApiCreated = z.infer<typeof dataApiCreatedSchema>;
 export const dataApiSchema = z.object({
   url: z.string(),
   status: z.string(),
-  settings: maybe(dataApiSettingsSchema),
-  available_schemas: maybe(z.array(z.string())),
+  settings: dataApiSettingsSchema.optional(),
+  available_schemas: z.array(z.string()).optional(),
 });
 export type DataApi = z.infer<typeof dataApiSchema>;

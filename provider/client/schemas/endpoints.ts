@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { endpointSettingsSchema, maybe, operationSchema } from "./common";
+import { endpointSettingsSchema, operationSchema } from "./common";
 
 export const endpointTypeSchema = z.enum(["read_write", "read_only"]);
 export type EndpointType = z.infer<typeof endpointTypeSchema>;
@@ -12,25 +12,25 @@ export const endpointSchema = z.object({
   region_id: z.string(),
   type: endpointTypeSchema,
   current_state: z.string(),
-  pending_state: maybe(z.string()),
+  pending_state: z.string().optional(),
   autoscaling_limit_min_cu: z.number(),
   autoscaling_limit_max_cu: z.number(),
   suspend_timeout_seconds: z.number(),
   disabled: z.boolean(),
-  pooler_enabled: maybe(z.boolean()),
-  pooler_mode: maybe(z.string()),
-  passwordless_access: maybe(z.boolean()),
-  settings: maybe(endpointSettingsSchema),
-  provisioner: maybe(z.string()),
-  name: maybe(z.string()),
-  proxy_host: maybe(z.string()),
-  creation_source: maybe(z.string()),
+  pooler_enabled: z.boolean().optional(),
+  pooler_mode: z.string().optional(),
+  passwordless_access: z.boolean().optional(),
+  settings: endpointSettingsSchema.optional(),
+  provisioner: z.string().optional(),
+  name: z.string().optional(),
+  proxy_host: z.string().optional(),
+  creation_source: z.string().optional(),
   created_at: z.string(),
   updated_at: z.string(),
-  last_active: maybe(z.string()),
-  started_at: maybe(z.string()),
-  suspended_at: maybe(z.string()),
-  compute_release_version: maybe(z.string()),
+  last_active: z.string().optional(),
+  started_at: z.string().optional(),
+  suspended_at: z.string().optional(),
+  compute_release_version: z.string().optional(),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 

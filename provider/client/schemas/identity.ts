@@ -1,15 +1,14 @@
 import { z } from "zod";
-import { maybe } from "./common";
 
 export const organizationSchema = z.object({
   id: z.string(),
   name: z.string(),
-  handle: maybe(z.string()),
-  plan: maybe(z.string()),
-  managed_by: maybe(z.string()),
-  allow_hipaa_projects: maybe(z.boolean()),
-  created_at: maybe(z.string()),
-  updated_at: maybe(z.string()),
+  handle: z.string().optional(),
+  plan: z.string().optional(),
+  managed_by: z.string().optional(),
+  allow_hipaa_projects: z.boolean().optional(),
+  created_at: z.string().optional(),
+  updated_at: z.string().optional(),
 });
 export type Organization = z.infer<typeof organizationSchema>;
 
@@ -19,20 +18,20 @@ export const organizationsResponseSchema = z.object({ organizations: z.array(org
 export const authDetailsSchema = z.object({
   account_id: z.string(),
   auth_method: z.string(),
-  auth_data: maybe(z.string()),
+  auth_data: z.string().optional(),
 });
 export type AuthDetails = z.infer<typeof authDetailsSchema>;
 
 export const currentUserSchema = z.object({
   id: z.string(),
   email: z.string(),
-  login: maybe(z.string()),
-  name: maybe(z.string()),
-  last_name: maybe(z.string()),
-  image: maybe(z.string()),
-  plan: maybe(z.string()),
-  projects_limit: maybe(z.number()),
-  branches_limit: maybe(z.number()),
-  max_autoscaling_limit: maybe(z.number()),
+  login: z.string().optional(),
+  name: z.string().optional(),
+  last_name: z.string().optional(),
+  image: z.string().optional(),
+  plan: z.string().optional(),
+  projects_limit: z.number().optional(),
+  branches_limit: z.number().optional(),
+  max_autoscaling_limit: z.number().optional(),
 });
 export type CurrentUser = z.infer<typeof currentUserSchema>;

@@ -1,17 +1,16 @@
 import { z } from "zod";
-import { maybe } from "./common";
 
 export const neonAuthIntegrationSchema = z.object({
   auth_provider: z.string(),
   auth_provider_project_id: z.string(),
   branch_id: z.string(),
   db_name: z.string(),
-  created_at: maybe(z.string()),
-  owned_by: maybe(z.string()),
-  transfer_status: maybe(z.string()),
+  created_at: z.string().optional(),
+  owned_by: z.string().optional(),
+  transfer_status: z.string().optional(),
   jwks_url: z.string(),
-  base_url: maybe(z.string()),
-  name: maybe(z.string()),
+  base_url: z.string().optional(),
+  name: z.string().optional(),
 });
 export type NeonAuthIntegration = z.infer<typeof neonAuthIntegrationSchema>;
 
@@ -22,17 +21,17 @@ export const neonAuthCreatedSchema = z.object({
   pub_client_key: z.string(),
   secret_server_key: z.string(),
   jwks_url: z.string(),
-  schema_name: maybe(z.string()),
-  table_name: maybe(z.string()),
-  base_url: maybe(z.string()),
+  schema_name: z.string().optional(),
+  table_name: z.string().optional(),
+  base_url: z.string().optional(),
 });
 export type NeonAuthCreated = z.infer<typeof neonAuthCreatedSchema>;
 
 export const oauthProviderSchema = z.object({
   id: z.string(),
   type: z.string(),
-  client_id: maybe(z.string()),
-  client_secret: maybe(z.string()),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
 });
 export type NeonAuthOAuthProvider = z.infer<typeof oauthProviderSchema>;
 export const oauthProvidersResponseSchema = z.object({ providers: z.array(oauthProviderSchema) });

@@ -1,27 +1,27 @@
 import { z } from "zod";
-import { connectionDetailsSchema, maybe, operationSchema, pgSettingsSchema, positionPaginationSchema } from "./common";
+import { connectionDetailsSchema, operationSchema, pgSettingsSchema, positionPaginationSchema } from "./common";
 import { branchSchema, databaseSchema, roleSchema } from "./branches";
 import { endpointSchema } from "./endpoints";
 
 export const projectSettingsSchema = z.looseObject({
-  quota: maybe(z.record(z.string(), z.number())),
-  allowed_ips: maybe(z.looseObject({ ips: maybe(z.array(z.string())), protected_branches_only: maybe(z.boolean()) })),
-  enable_logical_replication: maybe(z.boolean()),
-  maintenance_window: maybe(z.looseObject({ weekdays: z.array(z.number()), start_time: z.string(), end_time: z.string() })),
-  block_public_connections: maybe(z.boolean()),
-  block_vpc_connections: maybe(z.boolean()),
-  audit_log_level: maybe(z.string()),
-  hipaa: maybe(z.boolean()),
-  preload_libraries: maybe(z.looseObject({ use_defaults: maybe(z.boolean()), enabled_libraries: maybe(z.array(z.string())) })),
+  quota: z.record(z.string(), z.number()).optional(),
+  allowed_ips: z.looseObject({ ips: z.array(z.string()).optional(), protected_branches_only: z.boolean().optional() }).optional(),
+  enable_logical_replication: z.boolean().optional(),
+  maintenance_window: z.looseObject({ weekdays: z.array(z.number()), start_time: z.string(), end_time: z.string() }).optional(),
+  block_public_connections: z.boolean().optional(),
+  block_vpc_connections: z.boolean().optional(),
+  audit_log_level: z.string().optional(),
+  hipaa: z.boolean().optional(),
+  preload_libraries: z.looseObject({ use_defaults: z.boolean().optional(), enabled_libraries: z.array(z.string()).optional() }).optional(),
 });
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 
 export const defaultEndpointSettingsSchema = z.looseObject({
-  pg_settings: maybe(pgSettingsSchema),
-  pgbouncer_settings: maybe(pgSettingsSchema),
-  autoscaling_limit_min_cu: maybe(z.number()),
-  autoscaling_limit_max_cu: maybe(z.number()),
-  suspend_timeout_seconds: maybe(z.number()),
+  pg_settings: pgSettingsSchema.optional(),
+  pgbouncer_settings: pgSettingsSchema.optional(),
+  autoscaling_limit_min_cu: z.number().optional(),
+  autoscaling_limit_max_cu: z.number().optional(),
+  suspend_timeout_seconds: z.number().optional(),
 });
 export type DefaultEndpointSettings = z.infer<typeof defaultEndpointSettingsSchema>;
 
@@ -33,30 +33,30 @@ export const projectSchema = z.object({
   history_retention_seconds: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
-  platform_id: maybe(z.string()),
-  provisioner: maybe(z.string()),
-  proxy_host: maybe(z.string()),
-  store_passwords: maybe(z.boolean()),
-  org_id: maybe(z.string()),
-  owner_id: maybe(z.string()),
-  creation_source: maybe(z.string()),
-  settings: maybe(projectSettingsSchema),
-  default_endpoint_settings: maybe(defaultEndpointSettingsSchema),
-  branch_logical_size_limit: maybe(z.number()),
-  branch_logical_size_limit_bytes: maybe(z.number()),
-  maintenance_starts_at: maybe(z.string()),
-  maintenance_scheduled_for: maybe(z.string()),
-  compute_last_active_at: maybe(z.string()),
-  hipaa_enabled_at: maybe(z.string()),
-  synthetic_storage_size: maybe(z.number()),
-  active_time_seconds: maybe(z.number()),
-  compute_time_seconds: maybe(z.number()),
-  cpu_used_sec: maybe(z.number()),
-  written_data_bytes: maybe(z.number()),
-  data_transfer_bytes: maybe(z.number()),
-  data_storage_bytes_hour: maybe(z.number()),
-  consumption_period_start: maybe(z.string()),
-  consumption_period_end: maybe(z.string()),
+  platform_id: z.string().optional(),
+  provisioner: z.string().optional(),
+  proxy_host: z.string().optional(),
+  store_passwords: z.boolean().optional(),
+  org_id: z.string().optional(),
+  owner_id: z.string().optional(),
+  creation_source: z.string().optional(),
+  settings: projectSettingsSchema.optional(),
+  default_endpoint_settings: defaultEndpointSettingsSchema.optional(),
+  branch_logical_size_limit: z.number().optional(),
+  branch_logical_size_limit_bytes: z.number().optional(),
+  maintenance_starts_at: z.string().optional(),
+  maintenance_scheduled_for: z.string().optional(),
+  compute_last_active_at: z.string().optional(),
+  hipaa_enabled_at: z.string().optional(),
+  synthetic_storage_size: z.number().optional(),
+  active_time_seconds: z.number().optional(),
+  compute_time_seconds: z.number().optional(),
+  cpu_used_sec: z.number().optional(),
+  written_data_bytes: z.number().optional(),
+  data_transfer_bytes: z.number().optional(),
+  data_storage_bytes_hour: z.number().optional(),
+  consumption_period_start: z.string().optional(),
+  consumption_period_end: z.string().optional(),
 });
 export type Project = z.infer<typeof projectSchema>;
 
@@ -68,25 +68,25 @@ export const projectListItemSchema = z.object({
   pg_version: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
-  org_id: maybe(z.string()),
-  owner_id: maybe(z.string()),
-  platform_id: maybe(z.string()),
-  provisioner: maybe(z.string()),
-  proxy_host: maybe(z.string()),
-  store_passwords: maybe(z.boolean()),
-  history_retention_seconds: maybe(z.number()),
-  settings: maybe(projectSettingsSchema),
-  default_endpoint_settings: maybe(defaultEndpointSettingsSchema),
-  creation_source: maybe(z.string()),
-  deleted_at: maybe(z.string()),
-  recoverable_until: maybe(z.string()),
+  org_id: z.string().optional(),
+  owner_id: z.string().optional(),
+  platform_id: z.string().optional(),
+  provisioner: z.string().optional(),
+  proxy_host: z.string().optional(),
+  store_passwords: z.boolean().optional(),
+  history_retention_seconds: z.number().optional(),
+  settings: projectSettingsSchema.optional(),
+  default_endpoint_settings: defaultEndpointSettingsSchema.optional(),
+  creation_source: z.string().optional(),
+  deleted_at: z.string().optional(),
+  recoverable_until: z.string().optional(),
 });
 export type ProjectListItem = z.infer<typeof projectListItemSchema>;
 
 export const listProjectsResponseSchema = z.object({
   projects: z.array(projectListItemSchema),
-  pagination: maybe(positionPaginationSchema),
-  unavailable_project_ids: maybe(z.array(z.string())),
+  pagination: positionPaginationSchema.optional(),
+  unavailable_project_ids: z.array(z.string()).optional(),
 });
 export type ListProjectsResponse = z.infer<typeof listProjectsResponseSchema>;
 

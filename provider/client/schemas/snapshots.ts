@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { maybe, operationSchema } from "./common";
+import { operationSchema } from "./common";
 import { branchSchema } from "./branches";
 import { endpointSchema } from "./endpoints";
 
@@ -7,13 +7,13 @@ export const snapshotSchema = z.object({
   id: z.string(),
   name: z.string(),
   created_at: z.string(),
-  source_branch_id: maybe(z.string()),
-  lsn: maybe(z.string()),
-  timestamp: maybe(z.string()),
-  expires_at: maybe(z.string()),
-  manual: maybe(z.boolean()),
-  full_size: maybe(z.number()),
-  diff_size: maybe(z.number()),
+  source_branch_id: z.string().optional(),
+  lsn: z.string().optional(),
+  timestamp: z.string().optional(),
+  expires_at: z.string().optional(),
+  manual: z.boolean().optional(),
+  full_size: z.number().optional(),
+  diff_size: z.number().optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
@@ -24,7 +24,7 @@ export const snapshotsResponseSchema = z.object({ snapshots: z.array(snapshotSch
 
 export const restoredSnapshotSchema = z.object({
   branch: branchSchema,
-  endpoints: maybe(z.array(endpointSchema)),
+  endpoints: z.array(endpointSchema).optional(),
   operations: z.array(operationSchema),
 });
 export type RestoredSnapshot = z.infer<typeof restoredSnapshotSchema>;
