@@ -76,6 +76,12 @@ describe("client configuration", () => {
     assert.equal(resolveClientSettings({ apiKey: "key-a", rateLimit: false }, {}).pipeline.rateLimiter, undefined);
   });
 
+  it("opens no sockets and starts no timers when a client is created, so it needs no closing", () => {
+    const before = process.getActiveResourcesInfo().length;
+    for (let i = 0; i < 100; i += 1) new NeonClient({ apiKey: `key-${i}`, baseUrl: "http://127.0.0.1:9/api/v2" });
+    assert.equal(process.getActiveResourcesInfo().length, before);
+  });
+
   it("keeps the User-Agent's name and version in step with package.json", () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { name: string; version: string };
     assert.deepEqual([PACKAGE_NAME, PACKAGE_VERSION], [pkg.name, pkg.version]);

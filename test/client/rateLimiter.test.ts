@@ -106,6 +106,25 @@ describe("client-side rate limiter", () => {
       assert.deepEqual(clock.sleeps, [250, 750]);
     });
 
+    it("does not count time queued in the limiter against the retry deadline", async () => {
+      server.reset();
+      server.on(
+        "GET",
+        "/projects/p-1",
+        { status: 200, body: { project: project() } },
+        { status: 503, body: { code: "UNAVAILABLE", message: "later" } },
+        { status: 200, body: { project: project() } },
+      );
+      const clock = new VirtualClock();
+      const { client } = testClient(server, { clock, rateLimit: new RateLimiter({ perSecondPerRoute: 1, clock }), retry: { deadlineMs: 500 } });
+
+      // The second call queues 1000 ms, is answered 503, and still has its whole 500 ms for a retry.
+      await Promise.all([client.projects.get("p-1"), client.projects.get("p-1")]);
+
+      assert.equal(server.requests.length, 3);
+      assert.deepEqual(clock.sleeps, [1000, 250, 750]);
+    });
+
     it("can be switched off", async () => {
       server.on("GET", "/projects/p-1", { status: 200, body: { project: project() } });
       const { client, clock } = testClient(server, { rateLimit: false });

@@ -104,6 +104,8 @@ export class RequestPipeline {
     const requestId = randomUUID();
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const startedAt = settings.clock.now();
+    // Time queued in the rate limiter is not failure: it does not count against the retry deadline.
+    let queuedMs = 0;
     const maxAttempts = settings.retryPolicy.maxAttempts;
     // Built only when an error needs it: the success path allocates as little as possible.
     const contextOf = (attempts: number): ErrorContext => ({ method: call.method, path, requestId, attempts, secrets: this.#secrets });
@@ -114,6 +116,7 @@ export class RequestPipeline {
       if (rateLimiter !== undefined) {
         try {
           rateLimitWaitMs = await rateLimiter.acquire(route, signal);
+          queuedMs += rateLimitWaitMs;
         } catch (error) {
           throw abortError(contextOf(attempt), error);
         }
@@ -169,7 +172,7 @@ export class RequestPipeline {
         attempt,
         ...(retryAfterHeader === undefined ? {} : { retryAfterHeader }),
         now,
-        startedAt,
+        startedAt: startedAt + queuedMs,
         random: settings.random(),
         policy: settings.retryPolicy,
       });
