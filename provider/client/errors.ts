@@ -51,6 +51,22 @@ export class NeonConfigurationError extends NeonError {
   override readonly name: string = "NeonConfigurationError";
 }
 
+/** Base of every error about one request: which request, and how many attempts were sent. */
+abstract class NeonRequestError extends NeonError implements NeonRequestContext {
+  readonly method: string;
+  readonly path: string;
+  readonly requestId: string;
+  readonly attempts: number;
+
+  constructor(message: string, context: NeonRequestContext, options?: { cause?: unknown }) {
+    super(message, options);
+    this.method = context.method;
+    this.path = context.path;
+    this.requestId = context.requestId;
+    this.attempts = context.attempts;
+  }
+}
+
 export interface NeonApiErrorDetails extends NeonRequestContext {
   readonly status: number;
   /** Neon's `code` from the error body; "" when the body had none. */
@@ -59,25 +75,17 @@ export interface NeonApiErrorDetails extends NeonRequestContext {
   readonly neonMessage: string;
 }
 
-export class NeonApiError extends NeonError implements NeonApiErrorDetails {
+export class NeonApiError extends NeonRequestError implements NeonApiErrorDetails {
   override readonly name: string = "NeonApiError";
   readonly status: number;
   readonly code: string;
   readonly neonMessage: string;
-  readonly method: string;
-  readonly path: string;
-  readonly requestId: string;
-  readonly attempts: number;
 
   constructor(message: string, details: NeonApiErrorDetails) {
-    super(message);
+    super(message, details);
     this.status = details.status;
     this.code = details.code;
     this.neonMessage = details.neonMessage;
-    this.method = details.method;
-    this.path = details.path;
-    this.requestId = details.requestId;
-    this.attempts = details.attempts;
   }
 }
 
@@ -112,21 +120,6 @@ export class NeonRateLimitedError extends NeonApiError {
 }
 export class NeonServerError extends NeonApiError {
   override readonly name: string = "NeonServerError";
-}
-
-abstract class NeonRequestError extends NeonError implements NeonRequestContext {
-  readonly method: string;
-  readonly path: string;
-  readonly requestId: string;
-  readonly attempts: number;
-
-  constructor(message: string, context: NeonRequestContext, options?: { cause?: unknown }) {
-    super(message, options);
-    this.method = context.method;
-    this.path = context.path;
-    this.requestId = context.requestId;
-    this.attempts = context.attempts;
-  }
 }
 
 export class NeonConnectionError extends NeonRequestError {
