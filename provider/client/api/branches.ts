@@ -20,11 +20,15 @@ const DEFAULT_PAGE_SIZE = 100;
 const BRANCH = "/projects/{project_id}/branches/{branch_id}";
 
 export class BranchesApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   /** One page, or every branch when `limit` is not set (Neon then returns them all at once). */
   list(projectId: string, query: ListBranchesQuery = {}, options?: RequestOptions): Promise<ListBranchesResponse> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "GET",
         template: "/projects/{project_id}/branches",
@@ -51,26 +55,26 @@ export class BranchesApi {
    * branch's roles and databases and, with a compute, connection URIs with passwords.
    */
   async create(projectId: string, body: BranchCreateRequest = {}, options?: MutationOptions): Promise<CreatedBranch> {
-    const created = await this.api.pipeline.send(
+    const created = await this.#api.pipeline.send(
       { method: "POST", template: "/projects/{project_id}/branches", params: { project_id: projectId }, body, schema: createdBranchSchema },
       options?.signal,
     );
-    return this.api.settle(created, options);
+    return this.#api.settle(created, options);
   }
 
   get(projectId: string, branchId: string, options?: RequestOptions): Promise<BranchResponse> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: BRANCH, params: { project_id: projectId, branch_id: branchId }, schema: branchResponseSchema },
       options?.signal,
     );
   }
 
   async update(projectId: string, branchId: string, body: BranchUpdateRequest, options?: MutationOptions): Promise<BranchOperations> {
-    const updated = await this.api.pipeline.send(
+    const updated = await this.#api.pipeline.send(
       { method: "PATCH", template: BRANCH, params: { project_id: projectId, branch_id: branchId }, body, schema: branchOperationsSchema },
       options?.signal,
     );
-    return this.api.settle(updated, options);
+    return this.#api.settle(updated, options);
   }
 
   /** Deletes a branch (not the default one, not one with children). */
@@ -80,7 +84,7 @@ export class BranchesApi {
     query: { readonly hard_delete?: boolean } = {},
     options?: MutationOptions,
   ): Promise<DeleteResult<BranchOperations>> {
-    const result = await this.api.pipeline.sendDelete(
+    const result = await this.#api.pipeline.sendDelete(
       {
         method: "DELETE",
         template: BRANCH,
@@ -90,11 +94,11 @@ export class BranchesApi {
       },
       options?.signal,
     );
-    return this.api.settleDeletion(result, options);
+    return this.#api.settleDeletion(result, options);
   }
 
   async setDefault(projectId: string, branchId: string, options?: MutationOptions): Promise<BranchOperations> {
-    const updated = await this.api.pipeline.send(
+    const updated = await this.#api.pipeline.send(
       {
         method: "POST",
         template: `${BRANCH}/set_as_default`,
@@ -103,11 +107,11 @@ export class BranchesApi {
       },
       options?.signal,
     );
-    return this.api.settle(updated, options);
+    return this.#api.settle(updated, options);
   }
 
   listEndpoints(projectId: string, branchId: string, options?: RequestOptions): Promise<{ endpoints: Endpoint[] }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: `${BRANCH}/endpoints`, params: { project_id: projectId, branch_id: branchId }, schema: endpointsResponseSchema },
       options?.signal,
     );

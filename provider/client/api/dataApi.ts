@@ -8,10 +8,14 @@ const DATA_API = "/projects/{project_id}/branches/{branch_id}/data-api/{database
 
 /** The Data API of one database on one branch. */
 export class DataApiApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   create(projectId: string, branchId: string, databaseName: string, body: DataApiCreateRequest = {}, options?: RequestOptions): Promise<DataApiCreated> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "POST", template: DATA_API, params: this.#params(projectId, branchId, databaseName), body, schema: dataApiCreatedSchema },
       options?.signal,
     );
@@ -19,7 +23,7 @@ export class DataApiApi {
 
   /** Neon returns only url, status and settings: auth options set at creation cannot be read back. */
   get(projectId: string, branchId: string, databaseName: string, options?: RequestOptions): Promise<DataApi> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: DATA_API, params: this.#params(projectId, branchId, databaseName), schema: dataApiSchema },
       options?.signal,
     );
@@ -27,14 +31,14 @@ export class DataApiApi {
 
   /** Also refreshes the schema cache, even with no settings. */
   async update(projectId: string, branchId: string, databaseName: string, body: DataApiUpdateRequest = {}, options?: RequestOptions): Promise<void> {
-    await this.api.pipeline.send(
+    await this.#api.pipeline.send(
       { method: "PATCH", template: DATA_API, params: this.#params(projectId, branchId, databaseName), body, schema: emptyResponseSchema },
       options?.signal,
     );
   }
 
   async delete(projectId: string, branchId: string, databaseName: string, options?: RequestOptions): Promise<void> {
-    await this.api.pipeline.send(
+    await this.#api.pipeline.send(
       { method: "DELETE", template: DATA_API, params: this.#params(projectId, branchId, databaseName), schema: emptyResponseSchema },
       options?.signal,
     );

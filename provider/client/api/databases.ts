@@ -13,17 +13,21 @@ const DATABASES = "/projects/{project_id}/branches/{branch_id}/databases";
 const DATABASE = `${DATABASES}/{database_name}`;
 
 export class DatabasesApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   list(projectId: string, branchId: string, options?: RequestOptions): Promise<{ databases: Database[] }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: DATABASES, params: { project_id: projectId, branch_id: branchId }, schema: databasesResponseSchema },
       options?.signal,
     );
   }
 
   get(projectId: string, branchId: string, databaseName: string, options?: RequestOptions): Promise<{ database: Database }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "GET",
         template: DATABASE,
@@ -35,11 +39,11 @@ export class DatabasesApi {
   }
 
   async create(projectId: string, branchId: string, body: DatabaseCreateRequest, options?: MutationOptions): Promise<DatabaseOperations> {
-    const created = await this.api.pipeline.send(
+    const created = await this.#api.pipeline.send(
       { method: "POST", template: DATABASES, params: { project_id: projectId, branch_id: branchId }, body, schema: databaseOperationsSchema },
       options?.signal,
     );
-    return this.api.settle(created, options);
+    return this.#api.settle(created, options);
   }
 
   async update(
@@ -49,7 +53,7 @@ export class DatabasesApi {
     body: DatabaseUpdateRequest,
     options?: MutationOptions,
   ): Promise<DatabaseOperations> {
-    const updated = await this.api.pipeline.send(
+    const updated = await this.#api.pipeline.send(
       {
         method: "PATCH",
         template: DATABASE,
@@ -59,11 +63,11 @@ export class DatabasesApi {
       },
       options?.signal,
     );
-    return this.api.settle(updated, options);
+    return this.#api.settle(updated, options);
   }
 
   async delete(projectId: string, branchId: string, databaseName: string, options?: MutationOptions): Promise<DeleteResult<DatabaseOperations>> {
-    const result = await this.api.pipeline.sendDelete(
+    const result = await this.#api.pipeline.sendDelete(
       {
         method: "DELETE",
         template: DATABASE,
@@ -72,6 +76,6 @@ export class DatabasesApi {
       },
       options?.signal,
     );
-    return this.api.settleDeletion(result, options);
+    return this.#api.settleDeletion(result, options);
   }
 }

@@ -14,44 +14,48 @@ const ENDPOINT = `${ENDPOINTS}/{endpoint_id}`;
 
 /** Computes. A branch has at most one read_write endpoint. */
 export class EndpointsApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   list(projectId: string, options?: RequestOptions): Promise<{ endpoints: Endpoint[] }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: ENDPOINTS, params: { project_id: projectId }, schema: endpointsResponseSchema },
       options?.signal,
     );
   }
 
   get(projectId: string, endpointId: string, options?: RequestOptions): Promise<{ endpoint: Endpoint }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: ENDPOINT, params: { project_id: projectId, endpoint_id: endpointId }, schema: endpointResponseSchema },
       options?.signal,
     );
   }
 
   async create(projectId: string, body: EndpointCreateRequest, options?: MutationOptions): Promise<EndpointOperations> {
-    const created = await this.api.pipeline.send(
+    const created = await this.#api.pipeline.send(
       { method: "POST", template: ENDPOINTS, params: { project_id: projectId }, body, schema: endpointOperationsSchema },
       options?.signal,
     );
-    return this.api.settle(created, options);
+    return this.#api.settle(created, options);
   }
 
   async update(projectId: string, endpointId: string, body: EndpointUpdateRequest, options?: MutationOptions): Promise<EndpointOperations> {
-    const updated = await this.api.pipeline.send(
+    const updated = await this.#api.pipeline.send(
       { method: "PATCH", template: ENDPOINT, params: { project_id: projectId, endpoint_id: endpointId }, body, schema: endpointOperationsSchema },
       options?.signal,
     );
-    return this.api.settle(updated, options);
+    return this.#api.settle(updated, options);
   }
 
   async delete(projectId: string, endpointId: string, options?: MutationOptions): Promise<DeleteResult<EndpointOperations>> {
-    const result = await this.api.pipeline.sendDelete(
+    const result = await this.#api.pipeline.sendDelete(
       { method: "DELETE", template: ENDPOINT, params: { project_id: projectId, endpoint_id: endpointId }, schema: endpointOperationsSchema },
       options?.signal,
     );
-    return this.api.settleDeletion(result, options);
+    return this.#api.settleDeletion(result, options);
   }
 
   start(projectId: string, endpointId: string, options?: MutationOptions): Promise<EndpointOperations> {
@@ -72,7 +76,7 @@ export class EndpointsApi {
     action: "start" | "suspend" | "restart",
     options: MutationOptions | undefined,
   ): Promise<EndpointOperations> {
-    const response = await this.api.pipeline.send(
+    const response = await this.#api.pipeline.send(
       {
         method: "POST",
         template: `${ENDPOINT}/${action}`,
@@ -81,6 +85,6 @@ export class EndpointsApi {
       },
       options?.signal,
     );
-    return this.api.settle(response, options);
+    return this.#api.settle(response, options);
   }
 }

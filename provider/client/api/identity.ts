@@ -11,20 +11,24 @@ import {
 
 /** Who the API key belongs to. */
 export class IdentityApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   /** GET /auth: the account and the kind of key (personal or organization). A cheap check that a key works. */
   getAuth(options?: RequestOptions): Promise<AuthDetails> {
-    return this.api.pipeline.send({ method: "GET", template: "/auth", schema: authDetailsSchema }, options?.signal);
+    return this.#api.pipeline.send({ method: "GET", template: "/auth", schema: authDetailsSchema }, options?.signal);
   }
 
   /** GET /users/me (personal keys only). */
   getCurrentUser(options?: RequestOptions): Promise<CurrentUser> {
-    return this.api.pipeline.send({ method: "GET", template: "/users/me", schema: currentUserSchema }, options?.signal);
+    return this.#api.pipeline.send({ method: "GET", template: "/users/me", schema: currentUserSchema }, options?.signal);
   }
 
   /** GET /users/me/organizations. */
   listOrganizations(options?: RequestOptions): Promise<{ organizations: Organization[] }> {
-    return this.api.pipeline.send({ method: "GET", template: "/users/me/organizations", schema: organizationsResponseSchema }, options?.signal);
+    return this.#api.pipeline.send({ method: "GET", template: "/users/me/organizations", schema: organizationsResponseSchema }, options?.signal);
   }
 }

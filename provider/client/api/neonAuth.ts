@@ -26,11 +26,15 @@ const AUTH = "/projects/{project_id}/branches/{branch_id}/auth";
 
 /** Branch-scoped Neon Auth (Beta in Neon). None of these calls return operations. */
 export class NeonAuthApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   /** The integration on a branch; NeonNotFoundError when Neon Auth is not enabled there. */
   get(projectId: string, branchId: string, options?: RequestOptions): Promise<NeonAuthIntegration> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: AUTH, params: { project_id: projectId, branch_id: branchId }, schema: neonAuthIntegrationSchema },
       options?.signal,
     );
@@ -38,7 +42,7 @@ export class NeonAuthApi {
 
   /** Enables Neon Auth. The response is the only time Neon returns the client and server keys. */
   enable(projectId: string, branchId: string, body: NeonAuthEnableRequest, options?: RequestOptions): Promise<NeonAuthCreated> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "POST", template: AUTH, params: { project_id: projectId, branch_id: branchId }, body, schema: neonAuthCreatedSchema },
       options?.signal,
     );
@@ -46,14 +50,14 @@ export class NeonAuthApi {
 
   /** `delete_data` also drops the `neon_auth` schema from the database. */
   async disable(projectId: string, branchId: string, body: { readonly delete_data?: boolean } = {}, options?: RequestOptions): Promise<void> {
-    await this.api.pipeline.send(
+    await this.#api.pipeline.send(
       { method: "DELETE", template: AUTH, params: { project_id: projectId, branch_id: branchId }, body, schema: emptyResponseSchema },
       options?.signal,
     );
   }
 
   listOAuthProviders(projectId: string, branchId: string, options?: RequestOptions): Promise<{ providers: NeonAuthOAuthProvider[] }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "GET",
         template: `${AUTH}/oauth_providers`,
@@ -70,7 +74,7 @@ export class NeonAuthApi {
     body: NeonAuthOAuthProviderAddRequest,
     options?: RequestOptions,
   ): Promise<NeonAuthOAuthProvider> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "POST", template: `${AUTH}/oauth_providers`, params: { project_id: projectId, branch_id: branchId }, body, schema: oauthProviderSchema },
       options?.signal,
     );
@@ -83,7 +87,7 @@ export class NeonAuthApi {
     body: NeonAuthOAuthProviderUpdateRequest,
     options?: RequestOptions,
   ): Promise<NeonAuthOAuthProvider> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "PATCH",
         template: `${AUTH}/oauth_providers/{oauth_provider_id}`,
@@ -96,7 +100,7 @@ export class NeonAuthApi {
   }
 
   async deleteOAuthProvider(projectId: string, branchId: string, providerId: NeonAuthOAuthProviderId, options?: RequestOptions): Promise<void> {
-    await this.api.pipeline.send(
+    await this.#api.pipeline.send(
       {
         method: "DELETE",
         template: `${AUTH}/oauth_providers/{oauth_provider_id}`,
@@ -108,14 +112,14 @@ export class NeonAuthApi {
   }
 
   listTrustedDomains(projectId: string, branchId: string, options?: RequestOptions): Promise<{ domains: NeonAuthTrustedDomain[] }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: `${AUTH}/domains`, params: { project_id: projectId, branch_id: branchId }, schema: trustedDomainsResponseSchema },
       options?.signal,
     );
   }
 
   async addTrustedDomain(projectId: string, branchId: string, body: NeonAuthTrustedDomainAddRequest, options?: RequestOptions): Promise<void> {
-    await this.api.pipeline.send(
+    await this.#api.pipeline.send(
       { method: "POST", template: `${AUTH}/domains`, params: { project_id: projectId, branch_id: branchId }, body, schema: emptyResponseSchema },
       options?.signal,
     );
@@ -127,21 +131,21 @@ export class NeonAuthApi {
     body: NeonAuthTrustedDomainsDeleteRequest,
     options?: RequestOptions,
   ): Promise<void> {
-    await this.api.pipeline.send(
+    await this.#api.pipeline.send(
       { method: "DELETE", template: `${AUTH}/domains`, params: { project_id: projectId, branch_id: branchId }, body, schema: emptyResponseSchema },
       options?.signal,
     );
   }
 
   getAllowLocalhost(projectId: string, branchId: string, options?: RequestOptions): Promise<{ allow_localhost: boolean }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: `${AUTH}/allow_localhost`, params: { project_id: projectId, branch_id: branchId }, schema: allowLocalhostSchema },
       options?.signal,
     );
   }
 
   setAllowLocalhost(projectId: string, branchId: string, allowLocalhost: boolean, options?: RequestOptions): Promise<{ allow_localhost: boolean }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "PATCH",
         template: `${AUTH}/allow_localhost`,

@@ -8,10 +8,14 @@ const DEFAULT_PAGE_SIZE = 100;
 
 /** Reading operations; waiting for them is `NeonClient.waitForOperations`. */
 export class OperationsApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   get(projectId: string, operationId: string, options?: RequestOptions): Promise<{ operation: Operation }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "GET",
         template: "/projects/{project_id}/operations/{operation_id}",
@@ -23,7 +27,7 @@ export class OperationsApi {
   }
 
   list(projectId: string, query: ListOperationsQuery = {}, options?: RequestOptions): Promise<ListOperationsResponse> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "GET",
         template: "/projects/{project_id}/operations",

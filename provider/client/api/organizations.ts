@@ -5,10 +5,14 @@ import { emptyResponseSchema } from "../schemas/common";
 import { type Organization, organizationSchema } from "../schemas/identity";
 
 export class OrganizationsApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   get(orgId: string, options?: RequestOptions): Promise<Organization> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: "/organizations/{org_id}", params: { org_id: orgId }, schema: organizationSchema },
       options?.signal,
     );
@@ -20,7 +24,7 @@ export class OrganizationsApi {
    * lists which.
    */
   async transferProjects(sourceOrgId: string, body: ProjectTransferRequest, options?: RequestOptions): Promise<void> {
-    await this.api.pipeline.send(
+    await this.#api.pipeline.send(
       {
         method: "POST",
         template: "/organizations/{source_org_id}/projects/transfer",

@@ -19,11 +19,15 @@ import {
 const DEFAULT_PAGE_SIZE = 100;
 
 export class ProjectsApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   /** One page of projects; see `iterate` for all of them. */
   list(query: ListProjectsQuery = {}, options?: RequestOptions): Promise<ListProjectsResponse> {
-    return this.api.pipeline.send({ method: "GET", template: "/projects", query: { ...query }, schema: listProjectsResponseSchema }, options?.signal);
+    return this.#api.pipeline.send({ method: "GET", template: "/projects", query: { ...query }, schema: listProjectsResponseSchema }, options?.signal);
   }
 
   /** Every project matching `query`, fetching pages of `limit` (default 100) as needed. */
@@ -42,28 +46,28 @@ export class ProjectsApi {
    * see NeonAmbiguousWriteError.
    */
   async create(body: ProjectCreateRequest, options?: MutationOptions): Promise<CreatedProject> {
-    const created = await this.api.pipeline.send({ method: "POST", template: "/projects", body, schema: createdProjectSchema }, options?.signal);
-    return this.api.settle(created, options);
+    const created = await this.#api.pipeline.send({ method: "POST", template: "/projects", body, schema: createdProjectSchema }, options?.signal);
+    return this.#api.settle(created, options);
   }
 
   get(projectId: string, options?: RequestOptions): Promise<ProjectResponse> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: "/projects/{project_id}", params: { project_id: projectId }, schema: projectResponseSchema },
       options?.signal,
     );
   }
 
   async update(projectId: string, body: ProjectUpdateRequest, options?: MutationOptions): Promise<ProjectOperations> {
-    const updated = await this.api.pipeline.send(
+    const updated = await this.#api.pipeline.send(
       { method: "PATCH", template: "/projects/{project_id}", params: { project_id: projectId }, body, schema: projectOperationsSchema },
       options?.signal,
     );
-    return this.api.settle(updated, options);
+    return this.#api.settle(updated, options);
   }
 
   /** Deletes the project and everything in it. Neon answers 404 for a project already deleted. */
   delete(projectId: string, options?: RequestOptions): Promise<ProjectResponse> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "DELETE", template: "/projects/{project_id}", params: { project_id: projectId }, schema: projectResponseSchema },
       options?.signal,
     );
@@ -71,7 +75,7 @@ export class ProjectsApi {
 
   /** A connection URI for a role and database (it contains the password: keep it secret). */
   connectionUri(projectId: string, query: ConnectionUriQuery, options?: RequestOptions): Promise<ConnectionUriResponse> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "GET",
         template: "/projects/{project_id}/connection_uri",

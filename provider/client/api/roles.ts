@@ -15,41 +15,45 @@ const ROLE = `${ROLES}/{role_name}`;
 
 /** Postgres roles of a branch. Responses that carry a password: create, resetPassword, revealPassword. */
 export class RolesApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   list(projectId: string, branchId: string, options?: RequestOptions): Promise<{ roles: Role[] }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: ROLES, params: { project_id: projectId, branch_id: branchId }, schema: rolesResponseSchema },
       options?.signal,
     );
   }
 
   get(projectId: string, branchId: string, roleName: string, options?: RequestOptions): Promise<{ role: Role }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: ROLE, params: { project_id: projectId, branch_id: branchId, role_name: roleName }, schema: roleResponseSchema },
       options?.signal,
     );
   }
 
   async create(projectId: string, branchId: string, body: RoleCreateRequest, options?: MutationOptions): Promise<RoleOperations> {
-    const created = await this.api.pipeline.send(
+    const created = await this.#api.pipeline.send(
       { method: "POST", template: ROLES, params: { project_id: projectId, branch_id: branchId }, body, schema: roleOperationsSchema },
       options?.signal,
     );
-    return this.api.settle(created, options);
+    return this.#api.settle(created, options);
   }
 
   async delete(projectId: string, branchId: string, roleName: string, options?: MutationOptions): Promise<DeleteResult<RoleOperations>> {
-    const result = await this.api.pipeline.sendDelete(
+    const result = await this.#api.pipeline.sendDelete(
       { method: "DELETE", template: ROLE, params: { project_id: projectId, branch_id: branchId, role_name: roleName }, schema: roleOperationsSchema },
       options?.signal,
     );
-    return this.api.settleDeletion(result, options);
+    return this.#api.settleDeletion(result, options);
   }
 
   /** Neon answers 412 when the project does not store passwords. */
   revealPassword(projectId: string, branchId: string, roleName: string, options?: RequestOptions): Promise<{ password: string }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       {
         method: "GET",
         template: `${ROLE}/reveal_password`,
@@ -61,7 +65,7 @@ export class RolesApi {
   }
 
   async resetPassword(projectId: string, branchId: string, roleName: string, options?: MutationOptions): Promise<RoleOperations> {
-    const reset = await this.api.pipeline.send(
+    const reset = await this.#api.pipeline.send(
       {
         method: "POST",
         template: `${ROLE}/reset_password`,
@@ -70,6 +74,6 @@ export class RolesApi {
       },
       options?.signal,
     );
-    return this.api.settle(reset, options);
+    return this.#api.settle(reset, options);
   }
 }

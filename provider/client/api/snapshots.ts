@@ -16,11 +16,15 @@ const SNAPSHOT = "/projects/{project_id}/snapshots/{snapshot_id}";
 
 /** Snapshots (Beta in Neon). */
 export class SnapshotsApi {
-  constructor(private readonly api: ApiContext) {}
+  readonly #api: ApiContext;
+
+  constructor(api: ApiContext) {
+    this.#api = api;
+  }
 
   /** Snapshots a branch, now or at `lsn`/`timestamp` (query parameters, not a body). */
   async create(projectId: string, branchId: string, query: SnapshotCreateQuery = {}, options?: MutationOptions): Promise<SnapshotOperations> {
-    const created = await this.api.pipeline.send(
+    const created = await this.#api.pipeline.send(
       {
         method: "POST",
         template: "/projects/{project_id}/branches/{branch_id}/snapshot",
@@ -30,18 +34,18 @@ export class SnapshotsApi {
       },
       options?.signal,
     );
-    return this.api.settle(created, options);
+    return this.#api.settle(created, options);
   }
 
   list(projectId: string, options?: RequestOptions): Promise<{ snapshots: Snapshot[] }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "GET", template: "/projects/{project_id}/snapshots", params: { project_id: projectId }, schema: snapshotsResponseSchema },
       options?.signal,
     );
   }
 
   update(projectId: string, snapshotId: string, body: SnapshotUpdateRequest, options?: RequestOptions): Promise<{ snapshot: Snapshot }> {
-    return this.api.pipeline.send(
+    return this.#api.pipeline.send(
       { method: "PATCH", template: SNAPSHOT, params: { project_id: projectId, snapshot_id: snapshotId }, body, schema: snapshotResponseSchema },
       options?.signal,
     );
@@ -49,16 +53,16 @@ export class SnapshotsApi {
 
   /** Neon answers 202 with the deletion's operations. */
   async delete(projectId: string, snapshotId: string, options?: MutationOptions): Promise<{ operations: Operation[] }> {
-    const deleted = await this.api.pipeline.send(
+    const deleted = await this.#api.pipeline.send(
       { method: "DELETE", template: SNAPSHOT, params: { project_id: projectId, snapshot_id: snapshotId }, schema: operationsResponseSchema },
       options?.signal,
     );
-    return this.api.settle(deleted, options);
+    return this.#api.settle(deleted, options);
   }
 
   /** Always creates a new branch from the snapshot; with `finalize_restore` it also takes over the target's name and computes. */
   async restore(projectId: string, snapshotId: string, body: SnapshotRestoreRequest = {}, options?: MutationOptions): Promise<RestoredSnapshot> {
-    const restored = await this.api.pipeline.send(
+    const restored = await this.#api.pipeline.send(
       {
         method: "POST",
         template: `${SNAPSHOT}/restore`,
@@ -68,7 +72,7 @@ export class SnapshotsApi {
       },
       options?.signal,
     );
-    return this.api.settle(restored, options);
+    return this.#api.settle(restored, options);
   }
 
   /** Finalizes a restore made with `finalize_restore: false`; `branchId` is the restored branch. */
@@ -78,7 +82,7 @@ export class SnapshotsApi {
     body: FinalizeRestoreRequest = {},
     options?: MutationOptions,
   ): Promise<{ operations: Operation[] }> {
-    const finalized = await this.api.pipeline.send(
+    const finalized = await this.#api.pipeline.send(
       {
         method: "POST",
         template: "/projects/{project_id}/branches/{branch_id}/finalize_restore",
@@ -88,6 +92,6 @@ export class SnapshotsApi {
       },
       options?.signal,
     );
-    return this.api.settle(finalized, options);
+    return this.#api.settle(finalized, options);
   }
 }

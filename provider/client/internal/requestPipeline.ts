@@ -62,20 +62,19 @@ export type CallResult<T> = { readonly gone: false; readonly data: T } | { reado
 
 export class RequestPipeline {
   // Private fields (not properties) so that neither JSON.stringify nor util.inspect of a client
-  // can show the key.
+  // can show the key (or dump the settings).
   readonly #authorization: string;
   readonly #secrets: readonly string[];
+  readonly #settings: PipelineSettings;
 
-  constructor(
-    private readonly settings: PipelineSettings,
-    apiKey: string,
-  ) {
+  constructor(settings: PipelineSettings, apiKey: string) {
+    this.#settings = settings;
     this.#authorization = `Bearer ${apiKey}`;
     this.#secrets = [apiKey];
   }
 
   get clock(): Clock {
-    return this.settings.clock;
+    return this.#settings.clock;
   }
 
   /** The literal secrets error messages must never contain. */
@@ -96,7 +95,7 @@ export class RequestPipeline {
 
   /** Sends attempts until one gets a 2xx (returned) or the retry policy gives up (thrown). */
   private async execute(call: RouteCall<unknown>, signal: AbortSignal | undefined): Promise<SuccessfulResponse> {
-    const { settings } = this;
+    const settings = this.#settings;
     const { logger, rateLimiter } = settings;
     const path = fillPathTemplate(call.template, call.params);
     const url = settings.baseUrl + path + queryString(call.query);
