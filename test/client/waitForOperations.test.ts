@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { NeonOperationFailedError, NeonOperationTimeoutError } from "../../provider/client";
+import { NeonAbortError, NeonOperationFailedError, NeonOperationTimeoutError } from "../../provider/client";
 import { createdBranch, operation } from "./helpers/fixtures";
 import { ScriptedServer } from "./helpers/scriptedServer";
 import { rejectionOf, testClient } from "./helpers/testClient";
@@ -123,6 +123,19 @@ describe("waiting for Neon operations", () => {
     await noWait.branches.create("p-1");
 
     assert.equal(server.requests.filter((r) => r.method === "GET").length, 0);
+  });
+
+  it("stops waiting when the caller aborts, with a NeonAbortError naming the operation", async () => {
+    const controller = new AbortController();
+    const { client } = testClient(server, {
+      clock: { now: () => 0, sleep: () => (controller.abort(new Error("deploy cancelled")), Promise.reject(controller.signal.reason)) },
+    });
+
+    const error = await rejectionOf(client.waitForOperations([operation("op-b", "running")], { signal: controller.signal }));
+
+    assert.ok(error instanceof NeonAbortError, String(error));
+    assert.equal(error.message, "waiting for Neon operation op-b (create_branch) on project p-1 was aborted by the caller");
+    assert.equal(server.requests.length, 0);
   });
 
   it("uses a per-wait deadline when given one", async () => {

@@ -153,6 +153,19 @@ export function abortError(context: ErrorContext, cause: unknown): NeonAbortErro
   return new NeonAbortError(`${subject(context)} → aborted by the caller${suffix(context)}`, contextOf(context), { cause });
 }
 
+/** The caller aborted while the client was waiting between polls of an operation (no request in flight). */
+export function operationWaitAbortedError(operation: OperationFacts, secrets: readonly string[], cause: unknown): NeonAbortError {
+  const context: ErrorContext = {
+    method: "GET",
+    path: `/projects/${operation.project_id}/operations/${operation.id}`,
+    requestId: "",
+    attempts: 0,
+    secrets,
+  };
+  const message = `waiting for Neon operation ${operation.id} (${operation.action}) on project ${operation.project_id} was aborted by the caller`;
+  return new NeonAbortError(message, contextOf(context), { cause });
+}
+
 /** A POST/PATCH whose outcome is unknown. `cause` is the connection, timeout or server error. */
 export function ambiguousWriteError(context: ErrorContext, reason: string, cause: NeonError): NeonAmbiguousWriteError {
   const requestId = cause instanceof NeonApiError ? cause.requestId : context.requestId;

@@ -5,7 +5,7 @@
 import type { Clock } from "../clock";
 import { operationOutcome } from "../operationStatus";
 import type { Operation } from "../schemas/common";
-import { abortError, operationFailedError, operationTimeoutError } from "./errorFactory";
+import { operationFailedError, operationTimeoutError, operationWaitAbortedError } from "./errorFactory";
 
 export interface OperationWaitPolicy {
   /** Delay before the first poll; operations are rarely done the moment they are returned. */
@@ -61,10 +61,7 @@ export async function waitForOperations(
     try {
       await clock.sleep(Math.min(pollDelay(poll, policy), policy.deadlineMs - elapsed), signal);
     } catch (error) {
-      throw abortError(
-        { method: "GET", path: `/projects/${first.project_id}/operations/${first.id}`, requestId: "", attempts: 0, secrets: deps.secrets },
-        error,
-      );
+      throw operationWaitAbortedError(first, deps.secrets, error);
     }
     const refreshed = await Promise.all(pending.map((op) => deps.getOperation(op.project_id, op.id, signal)));
     for (const operation of refreshed) latest.set(operation.id, operation);
