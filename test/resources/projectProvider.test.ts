@@ -117,6 +117,24 @@ describe("NeonProject provider against the local Neon API", () => {
     assert.ok(neon.state().projects[adopted.id], "an adopted project is released, not deleted");
   });
 
+  it("keeps an adopted project adopted: a failed adopt and a later update without adoptId still release it", async () => {
+    const existing = (await call(neon, "POST", "/projects", { project: { name: "adopt-sticky", org_id: sponsored } })).body;
+    await new Promise((r) => setTimeout(r, 30));
+    // The transfer to an organization that does not exist fails half-way through the adoption.
+    let failure: any;
+    await createProject({ adoptId: existing.project.id, orgId: "org-missing-1" }).catch((e) => (failure = e));
+    assert.equal(failure?.name, "ResourceInitFailure");
+    assert.equal(failure.properties.adoptId, existing.project.id);
+    await project.del(existing.project.id, failure.properties);
+    assert.ok(neon.state().projects[existing.project.id], "a failed adoption is still released, not deleted");
+
+    const adopted = await createProject({ adoptId: existing.project.id });
+    const updated = (await project.update(adopted.id, adopted.outs as never, { name: "adopt-sticky-2" })).outs as Record<string, any>;
+    assert.equal(updated.adoptId, existing.project.id);
+    await project.del(adopted.id, updated as never);
+    assert.ok(neon.state().projects[existing.project.id], "dropping adoptId from the program does not make the project deletable");
+  });
+
   it("restores the default branch to a snapshot in place: same compute, host and connection string", async () => {
     const created = await createProject({ name: "tenant-restore" });
     const outs = created.outs as Record<string, any>;

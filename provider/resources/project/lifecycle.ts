@@ -82,7 +82,7 @@ export async function read(id: string, props: Record<string, unknown>) {
     throw err;
   }
   const live = projectOutputs(view, undefined);
-  const outs = { ...live, [declaredKey]: props[declaredKey], ...(props.adoptId !== undefined ? { adoptId: props.adoptId } : {}) };
+  const outs = { ...live, [declaredKey]: props[declaredKey], ...adoptedMarker(props) };
   return { id, props: plainOutputs(outs), inputs: plainOutputs(liveInputs(props, live)) };
 }
 
@@ -94,11 +94,19 @@ export async function update(id: string, olds: Record<string, unknown>, news: Ne
   } catch (err) {
     // Part of the change may have been made: record what is live now, so the next `up` does the rest.
     const live = await readView(client, id, hints).catch(() => undefined);
-    const properties = live ? { ...projectOutputs(live, undefined), [declaredKey]: olds[declaredKey] } : olds;
+    const properties = live ? { ...projectOutputs(live, undefined), [declaredKey]: olds[declaredKey], ...adoptedMarker(olds) } : olds;
     throw new ResourceInitFailure("Neon project", id, properties, err);
   }
   const view = await readView(client, id, hints);
-  return { outs: plainOutputs(projectOutputs(view, news)) };
+  return { outs: plainOutputs({ ...projectOutputs(view, news), ...adoptedMarker(olds) }) };
+}
+
+/**
+ * Whether the stack adopted the project (and so must release, not delete, it). Decided once, at
+ * create: it stays in the outputs whatever the program later says about `adoptId`.
+ */
+function adoptedMarker(props: Record<string, unknown>): { adoptId?: unknown } {
+  return props.adoptId !== undefined ? { adoptId: props.adoptId } : {};
 }
 
 export async function del(id: string, props: Record<string, unknown>) {
@@ -215,16 +223,17 @@ async function adopt(client: NeonClient, projectId: string, inputs: NeonProjectI
     }
   }
   const hints = { roleName, databaseName: database?.name, password };
+  // A project found after an ambiguous create is ours (deleted with the stack); an adopted one is not.
+  const marker = how.reconciled ? {} : { adoptId: projectId };
   const before = projectOutputs(await readView(client, projectId, hints), undefined);
   try {
     await applyChanges(client, projectId, before, inputs);
   } catch (err) {
-    throw new ResourceInitFailure("Neon project", projectId, plainOutputs(before), err);
+    throw new ResourceInitFailure("Neon project", projectId, plainOutputs({ ...before, ...marker }), err);
   }
   const view = await readView(client, projectId, hints);
-  // A project found after an ambiguous create is ours (deleted with the stack); an adopted one is not.
-  const declared = how.reconciled ? { ...inputs, adoptId: undefined } : inputs;
-  return { id: projectId, outs: plainOutputs(projectOutputs(view, declared)) };
+  const { adoptId: _createOnly, ...declared } = inputs;
+  return { id: projectId, outs: plainOutputs({ ...projectOutputs(view, declared), ...marker }) };
 }
 
 /** After an ambiguous POST: a project with the requested name created since the call started. */

@@ -229,7 +229,6 @@ export function projectOutputs(view: ProjectView, declared: Record<string, unkno
   };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
-  if (declared?.adoptId !== undefined) out.adoptId = declared.adoptId;
   Object.assign(out, {
     projectId: p.id,
     defaultBranchId: view.defaultBranch.id,
