@@ -38,6 +38,17 @@ const resourceClasses: ResourceClassCase[] = [
     secretOutputs: ["password", "connectionUri", "pooledConnectionUri"],
     outputs: ["projectId", "host", "defaultBranchId"],
   },
+  { dir: "branch", className: "Branch", args: { projectId: "p-1", name: "preview-1", protected: false }, secretOutputs: [], outputs: ["branchId", "parentId", "currentState"] },
+  { dir: "endpoint", className: "Endpoint", args: { projectId: "p-1", type: "read_write", autoscalingLimitMaxCu: 2 }, secretOutputs: [], outputs: ["endpointId", "host", "poolerHost"] },
+  { dir: "snapshot", className: "Snapshot", args: { projectId: "p-1", name: "checkpoint-1" }, secretOutputs: [], outputs: ["snapshotId", "lsn", "sourceBranchId"] },
+  {
+    dir: "authIntegration",
+    className: "AuthIntegration",
+    args: { projectId: "p-1", authProvider: "better_auth", trustedDomains: ["https://app.example.com"] },
+    secretOutputs: ["pubClientKey", "secretServerKey", "oauthProviders"],
+    outputs: ["jwksUrl", "baseUrl", "branchId"],
+  },
+  { dir: "dataApi", className: "DataApi", args: { projectId: "p-1", databaseName: "neondb", authProvider: "neon_auth" }, secretOutputs: [], outputs: ["url", "status", "branchId"] },
 ];
 
 const providerSizeBudget: Record<SerializationMode, number> = { installed: 600, "by-value": 6 * 1024 };

@@ -26,6 +26,11 @@ import {
 /** Every resource's provider module (provider/resources/<dir>/provider.ts). Add a line per resource. */
 const providerModules: ResourceDir[] = [
   "project",
+  "branch",
+  "endpoint",
+  "snapshot",
+  "authIntegration",
+  "dataApi",
 ];
 
 const sizeBudget: Record<SerializationMode, number> = { installed: 600, "by-value": 6 * 1024 };
@@ -39,8 +44,16 @@ const credentials = {
   configHost: "http://config-host-sentinel.invalid/api/v2",
 };
 
+/**
+ * The modules a serialized provider loads: literal `require("…")` calls, and the lifecycle module
+ * path that every provider entry captures by value and requires at call time
+ * (provider/resources/common/providerEntry.ts).
+ */
 function requiredModules(text: string): string[] {
-  return [...text.matchAll(/require\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]);
+  const literal = [...text.matchAll(/require\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]);
+  const captured = [...text.matchAll(/lifecyclePath: "([^"]+)"/g)].map((m) => m[1]);
+  if (captured.length > 0 && !/require\(lifecyclePath\)/.test(text)) throw new Error("lifecyclePath is captured but never required");
+  return [...literal, ...captured];
 }
 
 describe("Pulumi __provider serialization", function () {

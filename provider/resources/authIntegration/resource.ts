@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs } from "../common/dynamicResource";
 import type { AuthIntegrationArgs, AuthProviderName, OAuthProviderArgs } from "./args";
 import { authIntegrationOutputNames, authIntegrationSecretOutputs } from "./logic";
-import * as authIntegrationProvider from "./provider";
+import authIntegrationProvider = require("./provider");
 
 /**
  * Neon Auth on one branch and database. OAuth providers, trusted domains and allow-localhost

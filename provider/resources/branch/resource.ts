@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertSerializerCompatibleTypescript, neonModule } from "../common/dynamicResource";
 import type { BranchArgs } from "./args";
 import { branchOutputNames } from "./logic";
-import * as branchProvider from "./provider";
+import branchProvider = require("./provider");
 
 /**
  * A Neon branch: from a parent (its head, an LSN or a point in time), schema-only, or restored from

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs } from "../common/dynamicResource";
 import type { DataApiArgs, DataApiSettingsArgs } from "./args";
 import { dataApiOutputNames } from "./logic";
-import * as dataApiProvider from "./provider";
+import dataApiProvider = require("./provider");
 
 /**
  * Neon's Data API (a REST API over one database on one branch). Settings update in place; a

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertSerializerCompatibleTypescript, neonModule } from "../common/dynamicResource";
 import type { EndpointArgs } from "./args";
 import { endpointOutputNames } from "./logic";
-import * as endpointProvider from "./provider";
+import endpointProvider = require("./provider");
 
 /**
  * A Neon compute endpoint on a branch: its size (autoscaling limits), suspend timeout, pooler and

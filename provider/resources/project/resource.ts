@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs } from "../common/dynamicResource";
 import type { DefaultEndpointSettingsArgs, NeonProjectArgs, ProjectSettingsArgs } from "./args";
 import { projectOutputNames, projectSecretOutputs } from "./logic";
-import * as projectProvider from "./provider";
+import projectProvider = require("./provider");
 
 /**
  * A Neon project: its default branch, owner role, database and read-write compute. Only a change

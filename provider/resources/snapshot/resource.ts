@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs } from "../common/dynamicResource";
 import type { SnapshotArgs } from "./args";
 import { snapshotOutputNames } from "./logic";
-import * as snapshotProvider from "./provider";
+import snapshotProvider = require("./provider");
 
 /**
  * A snapshot of a root branch (Neon beta), e.g. the checkpoint a project's default branch is
