@@ -142,7 +142,11 @@ export interface SnapshotCreateQuery {
 }
 
 export interface SnapshotUpdateRequest {
-  readonly snapshot: { readonly name?: string };
+  /**
+   * `expires_at` (RFC 3339, or null to remove the expiry) is documented in Neon's API reference;
+   * the vendored OpenAPI copy predates it.
+   */
+  readonly snapshot: { readonly name?: string; readonly expires_at?: string | null };
 }
 
 export interface SnapshotRestoreRequest {

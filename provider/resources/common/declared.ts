@@ -31,8 +31,11 @@ export function overlay(live: unknown, declared: unknown): unknown {
 }
 
 /**
- * The inputs `read` reports: for each declared field, the live value in the shape it was declared
- * in. A field whose live value cannot be read (a secret Neon never returns) keeps the old output.
+ * The inputs `read` reports: for each declared top-level field, the live value cut to the shape of
+ * its old output. That shape holds the declared keys and, for nested objects such as settings, the
+ * keys Neon filled in too (only top-level names are recorded), so those appear among the refreshed
+ * inputs; `diff` compares declared keys only, so they never cause a change. A field whose live value
+ * cannot be read (a secret Neon never returns) keeps the old output.
  */
 export function liveInputs(oldOutputs: Record<string, unknown>, liveOutputs: Record<string, unknown>): Record<string, unknown> {
   const names = Array.isArray(oldOutputs[declaredKey]) ? (oldOutputs[declaredKey] as string[]) : [];

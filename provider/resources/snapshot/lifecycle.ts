@@ -4,7 +4,6 @@
  */
 import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
-import type { SnapshotUpdateRequest } from "../../client/requests";
 import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot, SnapshotOperations } from "../../client/schemas/snapshots";
 import { currentDefaultBranch } from "../common/branchScope";
@@ -128,8 +127,7 @@ async function applyDeclared(
 ): Promise<Snapshot> {
   const body: SnapshotPatch | undefined = snapshotUpdateBody(current, news);
   if (body) {
-    // The client's request type follows the mirrored OpenAPI file, which predates `expires_at` here.
-    return (await client.snapshots.update(projectId, snapshotId, body as SnapshotUpdateRequest)).snapshot;
+    return (await client.snapshots.update(projectId, snapshotId, body)).snapshot;
   }
   const found = await findSnapshot(client, projectId, snapshotId);
   if (!found) throw new Error(`Neon snapshot ${snapshotId} no longer exists in project ${projectId} (deleted or expired); run \`pulumi refresh\``);

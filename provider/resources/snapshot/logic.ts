@@ -3,7 +3,7 @@
  * PATCH body from inputs, the diff and its replace keys, outputs from Neon's snapshot, and the
  * lookups used after an ambiguous create and for adoption.
  */
-import type { SnapshotCreateQuery } from "../../client/requests";
+import type { SnapshotCreateQuery, SnapshotUpdateRequest } from "../../client/requests";
 import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot } from "../../client/schemas/snapshots";
 import { declaredKey, declaredNames, overlay } from "../common/declared";
@@ -55,17 +55,15 @@ export function snapshotCreateQuery(inputs: SnapshotInputs): SnapshotCreateQuery
   return query;
 }
 
-/** What can change in place; `expires_at` per Neon's API reference (the mirrored OpenAPI file predates it). */
-export interface SnapshotPatch {
-  snapshot: { name?: string; expires_at?: string };
-}
+/** What can change in place (the client's request type). */
+export type SnapshotPatch = SnapshotUpdateRequest;
 
 /**
  * The PATCH body for declared fields that differ from `current` (the snapshot as Neon has it, in
  * output form), or undefined when nothing needs changing.
  */
 export function snapshotUpdateBody(current: Record<string, unknown>, news: SnapshotInputs): SnapshotPatch | undefined {
-  const snapshot: SnapshotPatch["snapshot"] = {};
+  const snapshot: { name?: string; expires_at?: string } = {};
   if (news.name !== undefined && news.name !== current.name) snapshot.name = news.name;
   if (news.expiresAt !== undefined && instantToSecond(news.expiresAt) !== instantToSecond(current.expiresAt)) snapshot.expires_at = news.expiresAt;
   return Object.keys(snapshot).length > 0 ? { snapshot } : undefined;
