@@ -38,6 +38,9 @@ export interface Registration {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   deleteBeforeReplace: boolean;
+  protect: boolean;
+  /** URNs of the resources this one depends on (`dependsOn` and inputs that are Outputs). */
+  dependencies: string[];
 }
 
 /** What a created resource's state is in these tests: its inputs plus a fixed value per extra output. */
@@ -57,6 +60,8 @@ class RecordingMonitor extends MockMonitor {
       ignoreChanges: req.getIgnorechangesList(),
       replaceOnChanges: req.getReplaceonchangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      protect: req.getProtect(),
+      dependencies: req.getDependenciesList(),
     });
     await super.registerResource(req, (err, response) => {
       if (err || !response) return callback(err, response);
