@@ -155,6 +155,94 @@ describe("NeonProject provider against the local Neon API", () => {
     assert.equal((await project.diff(created.id, updated, news)).changes, false, "the next up shows no changes");
   });
 
+  it("refuses a role rename even when the role was not declared at create, before changing anything", async () => {
+    const created = await createProject({ name: "tenant-role" });
+    const outs = created.outs as Record<string, any>;
+    const before = JSON.stringify(neon.state().projects[created.id]);
+    const mutationsBefore = neon.requestLog.filter((r) => r.method !== "GET").length;
+    await assert.rejects(project.update(created.id, outs, { name: "tenant-role-2", defaultRoleName: "app_owner" }), /defaultRoleName: cannot change from "neondb_owner" to "app_owner"/);
+    assert.equal(neon.requestLog.filter((r) => r.method !== "GET").length, mutationsBefore, "no change was sent");
+    assert.equal(JSON.stringify(neon.state().projects[created.id]), before);
+  });
+
+  it("renames the default database and points the connection strings at the new name", async () => {
+    const created = await createProject({ name: "tenant-db-rename" });
+    const updated = (await project.update(created.id, created.outs as never, { defaultDatabaseName: "app" })).outs as Record<string, any>;
+    assert.equal(updated.defaultDatabaseName, "app");
+    assert.equal(new URL(updated.connectionUri).pathname, "/app");
+    assert.equal(new URL(updated.pooledConnectionUri).pathname, "/app");
+    const refreshed = (await project.read(created.id, updated as never)) as any;
+    assert.equal(new URL(refreshed.props.connectionUri).pathname, "/app");
+  });
+
+  it("shows a database renamed outside Pulumi as drift instead of keeping a dead connection string", async () => {
+    const created = await createProject({ name: "tenant-db-drift", defaultDatabaseName: "appdb" });
+    const outs = created.outs as Record<string, any>;
+    await call(neon, "PATCH", `/projects/${created.id}/branches/${outs.defaultBranchId}/databases/appdb`, { database: { name: "renamed" } });
+    await new Promise((r) => setTimeout(r, 20));
+    const refreshed = (await project.read(created.id, outs)) as any;
+    assert.equal(refreshed.props.defaultDatabaseName, "renamed");
+    assert.equal(new URL(refreshed.props.connectionUri).pathname, "/renamed");
+    assert.equal((await project.diff(created.id, refreshed.props, { name: "tenant-db-drift", defaultDatabaseName: "appdb" })).changes, true);
+  });
+
+  it("refuses to adopt a project in another region or on another Postgres version, and still releases it", async () => {
+    const existing = (await call(neon, "POST", "/projects", { project: { name: "adopt-mismatch", region_id: "aws-us-east-2", pg_version: 17 } })).body;
+    await new Promise((r) => setTimeout(r, 30));
+    let failure: any;
+    await createProject({ adoptId: existing.project.id, regionId: "aws-eu-central-1", pgVersion: 15 }).catch((e) => (failure = e));
+    assert.equal(failure?.name, "ResourceInitFailure");
+    assert.match(failure.message, /region aws-us-east-2, not aws-eu-central-1; it runs Postgres 17, not 15/);
+    assert.equal(failure.properties.adoptId, existing.project.id);
+    await project.del(existing.project.id, failure.properties);
+    assert.ok(neon.state().projects[existing.project.id]);
+  });
+
+  it("refuses activeSnapshotId on a new project in check, naming the field", async () => {
+    const { failures } = await project.check({}, { name: "x", activeSnapshotId: "snap-a-b-1" });
+    assert.deepEqual(failures.map((f) => f.property), ["activeSnapshotId"]);
+    assert.deepEqual((await project.check({ name: "x" }, { name: "x", activeSnapshotId: "snap-a-b-1" })).failures, []);
+  });
+
+  it("carries the default branch's protection over a restore and removes the superseded branch", async () => {
+    const created = await createProject({ name: "tenant-protected-restore" });
+    const outs = created.outs as Record<string, any>;
+    await call(neon, "PATCH", `/projects/${created.id}/branches/${outs.defaultBranchId}`, { branch: { protected: true } });
+    const snap = (await call(neon, "POST", `/projects/${created.id}/branches/${outs.defaultBranchId}/snapshot?name=cp`)).body.snapshot;
+    await new Promise((r) => setTimeout(r, 30));
+    const updated = (await project.update(created.id, outs, { activeSnapshotId: snap.id })).outs as Record<string, any>;
+    const branches = Object.values(neon.state().projects[created.id].branches).map((b) => b.branch);
+    assert.deepEqual(branches.map((b) => [b.id, b.default, b.protected]), [[updated.defaultBranchId, true, true]]);
+  });
+
+  it("removes the superseded branch on the next run when removing it failed the first time", async () => {
+    const created = await createProject({ name: "tenant-retry-cleanup" });
+    const outs = created.outs as Record<string, any>;
+    const snap = (await call(neon, "POST", `/projects/${created.id}/branches/${outs.defaultBranchId}/snapshot?name=cp`)).body.snapshot;
+    await new Promise((r) => setTimeout(r, 30));
+    neon.faults.add({ match: { method: "DELETE", path: "/projects/{project_id}/branches/{branch_id}" }, action: { kind: "status", status: 500, retryAfterSeconds: 0 }, times: 12 });
+    let failure: any;
+    await project.update(created.id, outs, { activeSnapshotId: snap.id }).catch((e) => (failure = e));
+    assert.equal(failure?.name, "ResourceInitFailure");
+    assert.equal(failure.properties.activeSnapshotId, snap.id, "the restore itself is recorded");
+    assert.equal(Object.keys(neon.state().projects[created.id].branches).length, 2);
+    neon.faults.clear();
+    const retried = (await project.update(created.id, failure.properties, { activeSnapshotId: snap.id })).outs as Record<string, any>;
+    assert.deepEqual(Object.keys(neon.state().projects[created.id].branches), [retried.defaultBranchId]);
+  });
+
+  it("after a lost create response and a failing follow-up, hands Pulumi the project it found", async () => {
+    neon.faults.add({ match: { method: "POST", path: "/projects" }, action: { kind: "commit_then_drop" } });
+    neon.faults.add({ match: { operationId: "getProjectBranchRolePassword" }, action: { kind: "status", status: 503, retryAfterSeconds: 0 }, times: 12 });
+    let failure: any;
+    await createProject({ name: "tenant-lost-and-failed" }).catch((e) => (failure = e));
+    assert.equal(failure?.name, "ResourceInitFailure");
+    const named = Object.values(neon.state().projects).filter((p) => p.project.name === "tenant-lost-and-failed");
+    assert.equal(named.length, 1);
+    assert.equal(failure.id, named[0].project.id);
+    assert.equal(failure.properties.adoptId, undefined, "the stack owns it: deleting the resource deletes it");
+  });
+
   it("names the field when the snapshot to restore does not exist", async () => {
     const created = await createProject({ name: "tenant-no-snapshot" });
     await assert.rejects(project.update(created.id, created.outs as never, { activeSnapshotId: "snap-missing-1" }), /activeSnapshotId: snapshot snap-missing-1 does not exist/);

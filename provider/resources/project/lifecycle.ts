@@ -6,8 +6,9 @@
 import { NeonAmbiguousWriteError, NeonConflictError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { CreatedProject } from "../../client/schemas/projects";
+import { currentDefaultBranch } from "../common/branchScope";
 import { checkInputs, type CheckFailure } from "../common/check";
-import { declaredKey, liveInputs } from "../common/declared";
+import { declaredKey, declaredNames, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
@@ -16,6 +17,7 @@ import {
   projectCreateBody,
   projectDiff,
   projectOutputs,
+  projectCreateFailures,
   projectTransitionFailures,
   projectUpdateBody,
   type ProjectView,
@@ -25,7 +27,7 @@ export { configure } from "../common/providerConfig";
 
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>) {
   const result = checkInputs(neonProjectInputsSchema(), news);
-  const failures: CheckFailure[] = [...result.failures, ...projectTransitionFailures(olds, news)];
+  const failures: CheckFailure[] = [...result.failures, ...projectTransitionFailures(olds, news), ...projectCreateFailures(olds, news)];
   return { inputs: result.inputs, failures };
 }
 
@@ -52,7 +54,7 @@ export async function create(inputs: NeonProjectInputs & Record<string, unknown>
 
   // From here on the project exists: any failure must hand Pulumi its id.
   const connection = created.connection_uris[0]?.connection_parameters;
-  let view: ProjectView = {
+  const view: ProjectView = {
     project: created.project,
     defaultBranch: created.branch,
     defaultEndpoint: created.endpoints.find((e) => e.type === "read_write"),
@@ -62,14 +64,13 @@ export async function create(inputs: NeonProjectInputs & Record<string, unknown>
   };
   try {
     await client.waitForOperations(created.operations);
-    if (inputs.activeSnapshotId) {
-      await restoreDefaultBranch(client, created.project.id, inputs.activeSnapshotId);
-      view = { ...(await readView(client, created.project.id, view)), password: view.password };
-    }
   } catch (err) {
-    throw new ResourceInitFailure("Neon project", created.project.id, plainOutputs(projectOutputs(view, undefined)), err);
+    const partial = { ...projectOutputs(view, undefined), [declaredKey]: declaredNames(inputs) };
+    throw new ResourceInitFailure("Neon project", created.project.id, plainOutputs(partial), err);
   }
-  return { id: created.project.id, outs: plainOutputs(projectOutputs(view, inputs)) };
+  // A new project is never restored at create (check refuses it; a replacement may still carry the
+  // argument): record the live state, so the next `up` reports what is left to do.
+  return { id: created.project.id, outs: plainOutputs(projectOutputs(view, { ...inputs, activeSnapshotId: undefined })) };
 }
 
 export async function read(id: string, props: Record<string, unknown>) {
@@ -87,18 +88,26 @@ export async function read(id: string, props: Record<string, unknown>) {
 }
 
 export async function update(id: string, olds: Record<string, unknown>, news: NeonProjectInputs & Record<string, unknown>) {
+  // `check` sees only the old inputs; the old outputs know the live values even of arguments that
+  // were not declared before. Refuse what Neon cannot do before changing anything.
+  const refused = projectTransitionFailures(olds, news);
+  if (refused.length > 0) throw new Error(refused.map((f) => `${f.property}: ${f.reason}`).join("; "));
   const client = neonClientForCall();
-  const hints = viewHints(olds);
   try {
     await applyChanges(client, id, olds, news);
   } catch (err) {
     // Part of the change may have been made: record what is live now, so the next `up` does the rest.
-    const live = await readView(client, id, hints).catch(() => undefined);
+    const live = await readView(client, id, viewHints(olds)).catch(() => undefined);
     const properties = live ? { ...projectOutputs(live, undefined), [declaredKey]: olds[declaredKey], ...adoptedMarker(olds) } : olds;
     throw new ResourceInitFailure("Neon project", id, properties, err);
   }
-  const view = await readView(client, id, hints);
+  const view = await readView(client, id, { ...viewHints(olds), ...renamedTo(news) });
   return { outs: plainOutputs({ ...projectOutputs(view, news), ...adoptedMarker(olds) }) };
+}
+
+/** The database a successful update renamed the default database to. */
+function renamedTo(news: NeonProjectInputs): Partial<ViewHints> {
+  return news.defaultDatabaseName !== undefined ? { databaseName: news.defaultDatabaseName } : {};
 }
 
 /**
@@ -131,19 +140,21 @@ async function applyChanges(client: NeonClient, id: string, olds: Record<string,
   const body = projectUpdateBody(olds, news);
   if (body) await client.projects.update(id, body);
 
-  const branchId = String(olds.defaultBranchId);
   if (body?.project.default_endpoint_settings && olds.defaultEndpointId) {
     // Users expect the default compute to follow its project's defaults (the other providers did not).
     await client.endpoints.update(id, String(olds.defaultEndpointId), { endpoint: { ...body.project.default_endpoint_settings } });
   }
-  if (news.defaultBranchName !== undefined && news.defaultBranchName !== olds.defaultBranchName) {
-    await client.branches.update(id, branchId, { branch: { name: news.defaultBranchName } });
-  }
-  if (news.defaultDatabaseName !== undefined && olds.defaultDatabaseName !== undefined && news.defaultDatabaseName !== olds.defaultDatabaseName) {
+  // The restore comes before renames: it replaces the default branch (and its databases) by the
+  // snapshot's, and a rename made before it would be made on the branch it supersedes.
+  // Also when unchanged: an update after a half-done restore finishes removing the superseded branch.
+  if (news.activeSnapshotId !== undefined) await restoreDefaultBranch(client, id, news.activeSnapshotId);
+  const renameBranch = news.defaultBranchName !== undefined && news.defaultBranchName !== olds.defaultBranchName;
+  const renameDatabase = news.defaultDatabaseName !== undefined && olds.defaultDatabaseName !== undefined && news.defaultDatabaseName !== olds.defaultDatabaseName;
+  if (!renameBranch && !renameDatabase) return;
+  const branchId = (await currentDefaultBranch(client, id)).id;
+  if (renameBranch) await client.branches.update(id, branchId, { branch: { name: news.defaultBranchName } });
+  if (renameDatabase) {
     await client.databases.update(id, branchId, String(olds.defaultDatabaseName), { database: { name: news.defaultDatabaseName } });
-  }
-  if (news.activeSnapshotId !== undefined && news.activeSnapshotId !== olds.activeSnapshotId) {
-    await restoreDefaultBranch(client, id, news.activeSnapshotId);
   }
 }
 
@@ -153,27 +164,41 @@ async function applyChanges(client: NeonClient, id: string, olds: Record<string,
  * Data API) onto it and gives it the default branch's name. The superseded branch is then removed.
  */
 async function restoreDefaultBranch(client: NeonClient, projectId: string, snapshotId: string): Promise<void> {
-  const { snapshots } = await client.snapshots.list(projectId);
-  if (!snapshots.some((s) => s.id === snapshotId)) {
-    throw new Error(`activeSnapshotId: snapshot ${snapshotId} does not exist in project ${projectId}`);
+  let current = await currentDefaultBranch(client, projectId);
+  if (current.restored_from !== snapshotId) {
+    const { snapshots } = await client.snapshots.list(projectId);
+    if (!snapshots.some((s) => s.id === snapshotId)) {
+      throw new Error(`activeSnapshotId: snapshot ${snapshotId} does not exist in project ${projectId}`);
+    }
+    await client.snapshots.restore(projectId, snapshotId, { target_branch_id: current.id, finalize_restore: true });
+    const superseded = current;
+    current = await currentDefaultBranch(client, projectId);
+    // Protection belongs to the role of the branch (the tenant's live data), so it moves with it.
+    if (superseded.protected && !current.protected) await client.branches.update(projectId, current.id, { branch: { protected: true } });
   }
-  const current = await defaultBranchOf(client, projectId);
-  if (current.restored_from === snapshotId) return;
-  await client.snapshots.restore(projectId, snapshotId, { target_branch_id: current.id, finalize_restore: true });
+  // Also on a later run, if removing the superseded branch failed the first time.
+  if (current.restored_as) await removeSupersededBranch(client, projectId, current.restored_as);
+}
+
+/** Removes the branch a restore superseded (renamed by Neon), unless branches were made from it. */
+async function removeSupersededBranch(client: NeonClient, projectId: string, branchId: string): Promise<void> {
+  let superseded;
   try {
-    await client.branches.delete(projectId, current.id);
+    superseded = (await client.branches.get(projectId, branchId)).branch;
+  } catch (err) {
+    if (err instanceof NeonNotFoundError) return; // already removed
+    throw err;
+  }
+  if (superseded.default) return;
+  // Its protection was carried over to the restored branch above.
+  if (superseded.protected) await client.branches.update(projectId, branchId, { branch: { protected: false } });
+  try {
+    await client.branches.delete(projectId, branchId);
   } catch (err) {
     // A superseded branch with children of its own is kept (it is renamed, not lost).
     if (!(err instanceof NeonConflictError)) throw err;
-    console.log(`Kept the superseded branch ${current.id} of project ${projectId}: ${err.message}`);
+    console.log(`Kept branch ${branchId} (superseded by the restore) of project ${projectId}: ${err.message}`);
   }
-}
-
-async function defaultBranchOf(client: NeonClient, projectId: string) {
-  const { branches } = await client.branches.list(projectId);
-  const found = branches.find((b) => b.default);
-  if (!found) throw new Error(`project ${projectId} has no default branch`);
-  return found;
 }
 
 interface ViewHints {
@@ -188,52 +213,75 @@ function viewHints(props: Record<string, unknown>): ViewHints {
 }
 
 /**
- * The project as Neon has it now: three GETs (project, branches, the default branch's computes),
- * so refreshing a fleet stays well inside Neon's rate limit. The password never comes from a GET:
- * it is the one from create (or reveal_password when adopting).
+ * The project as Neon has it now: four GETs (project, branches, the default branch's computes and
+ * databases), so refreshing a fleet stays well inside Neon's rate limit. The password never comes
+ * from a GET: it is the one from create (or reveal_password when adopting).
  */
 async function readView(client: NeonClient, id: string, hints: ViewHints): Promise<ProjectView> {
   const { project } = await client.projects.get(id);
-  const defaultBranch = await defaultBranchOf(client, id);
+  const defaultBranch = await currentDefaultBranch(client, id);
   const { endpoints } = await client.branches.listEndpoints(id, defaultBranch.id);
-  const stamp = { branch_id: defaultBranch.id, created_at: project.created_at, updated_at: project.updated_at };
+  const { databases } = await client.databases.list(id, defaultBranch.id);
+  // The database the outputs describe: the known one if it still exists (a rename outside Pulumi
+  // shows as drift), else the one the known role owns, else the first.
+  const database =
+    databases.find((d) => d.name === hints.databaseName) ?? databases.find((d) => d.owner_name === hints.roleName) ?? databases[0];
+  const roleName = hints.roleName ?? database?.owner_name;
   return {
     project,
     defaultBranch,
     defaultEndpoint: endpoints.find((e) => e.type === "read_write"),
-    role: hints.roleName ? { ...stamp, name: hints.roleName } : undefined,
-    database: hints.databaseName ? { ...stamp, id: 0, name: hints.databaseName, owner_name: hints.roleName ?? "" } : undefined,
+    role: roleName ? { branch_id: defaultBranch.id, name: roleName, created_at: project.created_at, updated_at: project.updated_at } : undefined,
+    database,
     password: hints.password,
   };
 }
 
-/** Takes over an existing project: reads it, learns its owner role and password, then applies the declared settings. */
+/**
+ * Takes over an existing project: reads it, learns its owner role and password, then applies the
+ * declared settings. Once the project is known, any failure hands Pulumi its id (with the adopted
+ * marker), so nothing is orphaned and a retry does not create another one.
+ */
 async function adopt(client: NeonClient, projectId: string, inputs: NeonProjectInputs, how: { reconciled?: boolean } = {}) {
-  const branch = await defaultBranchOf(client, projectId);
-  const { databases } = await client.databases.list(projectId, branch.id);
-  const database = databases.find((d) => d.name === inputs.defaultDatabaseName) ?? databases[0];
-  const roleName = inputs.defaultRoleName ?? database?.owner_name;
-  let password: string | undefined;
-  if (roleName) {
-    try {
-      password = (await client.roles.revealPassword(projectId, branch.id, roleName)).password;
-    } catch (err) {
-      // 412: the project does not store passwords; the connection URI outputs stay unset.
-      if (!(err instanceof Error && "status" in err && (err as { status: number }).status === 412)) throw err;
-    }
-  }
-  const hints = { roleName, databaseName: database?.name, password };
   // A project found after an ambiguous create is ours (deleted with the stack); an adopted one is not.
   const marker = how.reconciled ? {} : { adoptId: projectId };
-  const before = projectOutputs(await readView(client, projectId, hints), undefined);
+  const known = { projectId, [declaredKey]: declaredNames(inputs), ...marker };
+  let before: Record<string, unknown> = known;
   try {
+    const branch = await currentDefaultBranch(client, projectId);
+    const { databases } = await client.databases.list(projectId, branch.id);
+    const database = databases.find((d) => d.name === inputs.defaultDatabaseName) ?? databases[0];
+    const roleName = inputs.defaultRoleName ?? database?.owner_name;
+    let password: string | undefined;
+    if (roleName) {
+      try {
+        password = (await client.roles.revealPassword(projectId, branch.id, roleName)).password;
+      } catch (err) {
+        // 412: the project does not store passwords; the connection URI outputs stay unset.
+        if (!(err instanceof Error && "status" in err && (err as { status: number }).status === 412)) throw err;
+      }
+    }
+    const hints = { roleName, databaseName: database?.name, password };
+    before = { ...projectOutputs(await readView(client, projectId, hints), undefined), ...known };
+    const mismatches = adoptionMismatches(before, inputs);
+    if (mismatches.length > 0) throw new Error(`cannot adopt project ${projectId}: ${mismatches.join("; ")}`);
+    const refused = projectTransitionFailures(before, inputs);
+    if (refused.length > 0) throw new Error(refused.map((f) => `${f.property}: ${f.reason}`).join("; "));
     await applyChanges(client, projectId, before, inputs);
+    const view = await readView(client, projectId, { ...hints, ...renamedTo(inputs) });
+    const { adoptId: _createOnly, ...declared } = inputs;
+    return { id: projectId, outs: plainOutputs({ ...projectOutputs(view, declared), ...marker }) };
   } catch (err) {
-    throw new ResourceInitFailure("Neon project", projectId, plainOutputs({ ...before, ...marker }), err);
+    throw new ResourceInitFailure("Neon project", projectId, plainOutputs(before), err);
   }
-  const view = await readView(client, projectId, hints);
-  const { adoptId: _createOnly, ...declared } = inputs;
-  return { id: projectId, outs: plainOutputs({ ...projectOutputs(view, declared), ...marker }) };
+}
+
+/** What adoption cannot change: a project in another region or on another Postgres version is another project. */
+function adoptionMismatches(live: Record<string, unknown>, inputs: NeonProjectInputs): string[] {
+  const problems: string[] = [];
+  if (inputs.regionId !== undefined && inputs.regionId !== live.regionId) problems.push(`it is in region ${live.regionId}, not ${inputs.regionId}`);
+  if (inputs.pgVersion !== undefined && inputs.pgVersion !== live.pgVersion) problems.push(`it runs Postgres ${live.pgVersion}, not ${inputs.pgVersion}`);
+  return problems;
 }
 
 /** After an ambiguous POST: a project with the requested name created since the call started. */

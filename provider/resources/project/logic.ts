@@ -71,6 +71,18 @@ export function projectTransitionFailures(olds: Record<string, unknown>, news: R
   return failures;
 }
 
+/** Arguments a brand-new project cannot honour (`olds` is empty when creating). */
+export function projectCreateFailures(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
+  const creating = Object.keys(olds).filter((k) => k !== "__provider").length === 0;
+  if (!creating || news.adoptId !== undefined || news.activeSnapshotId === undefined) return [];
+  return [
+    {
+      property: "activeSnapshotId",
+      reason: "a new project has no snapshots yet: create the project first, take a snapshot, then set activeSnapshotId (or adopt an existing project with adoptId)",
+    },
+  ];
+}
+
 export function settingsToApi(s: Settings): ProjectSettings {
   const out: Record<string, unknown> = {};
   if (s.quota) {
