@@ -27,6 +27,8 @@ interface ResourceClassCase {
   secretOutputs: string[];
   /** Some other declared outputs. */
   outputs: string[];
+  /** The output that is the resource's id, served from `this.id` so it stays known in update previews. */
+  idOutput?: string;
 }
 
 /** Add a line per resource class. */
@@ -36,11 +38,12 @@ const resourceClasses: ResourceClassCase[] = [
     className: "NeonProject",
     args: { name: "app", regionId: "aws-us-east-2", pgVersion: 17 },
     secretOutputs: ["password", "connectionUri", "pooledConnectionUri"],
-    outputs: ["projectId", "host", "defaultBranchId"],
+    outputs: ["host", "defaultBranchId"],
+    idOutput: "projectId",
   },
-  { dir: "branch", className: "Branch", args: { projectId: "p-1", name: "preview-1", protected: false }, secretOutputs: [], outputs: ["branchId", "parentId", "currentState"] },
-  { dir: "endpoint", className: "Endpoint", args: { projectId: "p-1", type: "read_write", autoscalingLimitMaxCu: 2 }, secretOutputs: [], outputs: ["endpointId", "host", "poolerHost"] },
-  { dir: "snapshot", className: "Snapshot", args: { projectId: "p-1", name: "checkpoint-1" }, secretOutputs: [], outputs: ["snapshotId", "lsn", "sourceBranchId"] },
+  { dir: "branch", className: "Branch", args: { projectId: "p-1", name: "preview-1", protected: false }, secretOutputs: [], outputs: ["parentId", "currentState"], idOutput: "branchId" },
+  { dir: "endpoint", className: "Endpoint", args: { projectId: "p-1", type: "read_write", autoscalingLimitMaxCu: 2 }, secretOutputs: [], outputs: ["host", "poolerHost"], idOutput: "endpointId" },
+  { dir: "snapshot", className: "Snapshot", args: { projectId: "p-1", name: "checkpoint-1" }, secretOutputs: [], outputs: ["lsn", "sourceBranchId"], idOutput: "snapshotId" },
   {
     dir: "authIntegration",
     className: "AuthIntegration",
@@ -125,6 +128,14 @@ describe("resource classes under Pulumi mocks", function () {
             assert.equal(settled.secret, c.secretOutputs.includes(output), `${output} secret: ${settled.secret}`);
           }
         });
+
+        if (c.idOutput) {
+          it(`serves ${c.idOutput} from the resource's id, which stays known while an update is previewed`, async () => {
+            const output = resource[c.idOutput!] as pulumi.Output<unknown>;
+            assert.ok(pulumi.Output.isInstance(output));
+            assert.equal((await settle(output)).value, (await settle((resource as unknown as pulumi.CustomResource).id)).value);
+          });
+        }
       });
     }
 

@@ -15,7 +15,7 @@ describe("the tenant example program under Pulumi mocks", function () {
   before(async () => {
     mocks = await installRecordingMocks((type) => {
       const fake: Record<string, Record<string, unknown>> = {
-        "pulumi-nodejs:dynamic/neon:NeonProject": { projectId: "tenant-project-1", connectionUri: "postgresql://u:npg_x@h/db", pooledConnectionUri: "postgresql://u:npg_x@h-pooler/db" },
+        "pulumi-nodejs:dynamic/neon:NeonProject": { connectionUri: "postgresql://u:npg_x@h/db", pooledConnectionUri: "postgresql://u:npg_x@h-pooler/db" },
         "pulumi-nodejs:dynamic/neon:AuthIntegration": { jwksUrl: "https://auth/jwks", secretServerKey: "ssk_x" },
         "pulumi-nodejs:dynamic/neon:DataApi": { url: "https://data-api" },
       };
@@ -42,7 +42,8 @@ describe("the tenant example program under Pulumi mocks", function () {
   it("protects the project, wires every resource to it, and keeps the secrets secret", async () => {
     assert.equal(mocks.registration("project").protect, true);
     for (const name of ["compute", "auth", "data-api", "checkpoint", "preview"]) {
-      assert.equal(mocks.registration(name).inputs.projectId, "tenant-project-1", name);
+      // The project's id (the mocks name it "<name>-id"): known even while an update is previewed.
+      assert.equal(mocks.registration(name).inputs.projectId, "project-id", name);
     }
     assert.deepEqual(mocks.registration("compute").inputs.adoptDefault, true);
     const authUrn = mocks.registrations.find((r) => r.name === "auth")!;

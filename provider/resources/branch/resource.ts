@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, serveOutputFromId } from "../common/dynamicResource";
 import type { BranchArgs } from "./args";
 import { branchOutputNames } from "./logic";
 import branchProvider = require("./provider");
@@ -43,5 +43,6 @@ export class Branch extends pulumi.dynamic.Resource {
     // explicit choice wins.
     const options = opts?.deleteBeforeReplace === undefined ? { ...opts, deleteBeforeReplace: true } : opts;
     super(branchProvider, name, { ...outputs, ...args }, options, neonModule, "Branch");
+    serveOutputFromId(this, "branchId");
   }
 }

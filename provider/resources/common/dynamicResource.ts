@@ -36,3 +36,14 @@ export function assertSerializerCompatibleTypescript(): void {
     );
   }
 }
+
+/**
+ * During `pulumi preview` of an update, the engine reports a dynamic resource's outputs as unknown
+ * except those that echo its inputs (the plugin cannot preview), but the resource's id stays known.
+ * An output that *is* the id is therefore served from `this.id`: resources that depend on it see a
+ * known value, and a preview does not show them replaced when their parent is merely updated (for
+ * example when a project is renamed or its active branch restored).
+ */
+export function serveOutputFromId(resource: pulumi.CustomResource, output: string): void {
+  (resource as unknown as Record<string, unknown>)[output] = resource.id;
+}

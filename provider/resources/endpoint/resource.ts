@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, serveOutputFromId } from "../common/dynamicResource";
 import type { EndpointArgs } from "./args";
 import { endpointOutputNames } from "./logic";
 import endpointProvider = require("./provider");
@@ -37,5 +37,6 @@ export class Endpoint extends pulumi.dynamic.Resource {
     // Every output must be named in the props for Pulumi to create its Output (undefined inputs are not sent).
     const outputs = Object.fromEntries(endpointOutputNames.map((n) => [n, undefined]));
     super(endpointProvider, name, { ...outputs, ...args }, opts, neonModule, "Endpoint");
+    serveOutputFromId(this, "endpointId");
   }
 }

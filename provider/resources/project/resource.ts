@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, serveOutputFromId } from "../common/dynamicResource";
 import type { DefaultEndpointSettingsArgs, NeonProjectArgs, ProjectSettingsArgs } from "./args";
 import { projectOutputNames, projectSecretOutputs } from "./logic";
 import projectProvider = require("./provider");
@@ -42,5 +42,6 @@ export class NeonProject extends pulumi.dynamic.Resource {
     // Every output must be named in the props for Pulumi to create its Output (undefined inputs are not sent).
     const outputs = Object.fromEntries(projectOutputNames.map((n) => [n, undefined]));
     super(projectProvider, name, { ...outputs, ...args }, withSecretOutputs(opts, projectSecretOutputs), neonModule, "NeonProject");
+    serveOutputFromId(this, "projectId");
   }
 }

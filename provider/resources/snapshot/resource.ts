@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, serveOutputFromId } from "../common/dynamicResource";
 import type { SnapshotArgs } from "./args";
 import { snapshotOutputNames } from "./logic";
 import snapshotProvider = require("./provider");
@@ -30,5 +30,6 @@ export class Snapshot extends pulumi.dynamic.Resource {
     // Every output must be named in the props for Pulumi to create its Output (undefined inputs are not sent).
     const outputs = Object.fromEntries(snapshotOutputNames.map((n) => [n, undefined]));
     super(snapshotProvider, name, { ...outputs, ...args }, withSecretOutputs(opts, []), neonModule, "Snapshot");
+    serveOutputFromId(this, "snapshotId");
   }
 }
