@@ -11,9 +11,9 @@ import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors"
 import type { NeonClient } from "../../client/neonClient";
 import type { NeonAuthProvider } from "../../client/requests";
 import type { NeonAuthCreated, NeonAuthIntegration } from "../../client/schemas/neonAuth";
-import { branchScopedId, branchScopeOf, resolveBranchId } from "../common/branchScope";
+import { branchScopedId, branchScopeOf, resolveBranchId, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
-import { declaredKey, liveInputs } from "../common/declared";
+import { declaredKey, liveInputs, recordedDeclaredNames } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
@@ -39,8 +39,8 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
   return checkInputs(authIntegrationInputsSchema(), news);
 }
 
-export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-  const outcome = authIntegrationDiff(olds, news);
+export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+  const outcome = withBranchScope(id, authIntegrationDiff(olds, news), news, olds);
   // One integration per branch: the new one can only be enabled once the old one is disabled.
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: true };
 }
@@ -75,7 +75,7 @@ export async function create(inputs: AuthIntegrationInputs & Record<string, unkn
 
 export async function read(id: string, props: Record<string, unknown>) {
   const client = neonClientForCall();
-  const scope = branchScopeOf(id, props, declaredOf(props));
+  const scope = branchScopeOf(id, props, recordedDeclaredNames(props));
   let view: AuthView;
   try {
     const branchId = await resolveBranchId(client, scope.projectId, scope.branchId);
@@ -92,7 +92,8 @@ export async function read(id: string, props: Record<string, unknown>) {
 export async function update(id: string, olds: Record<string, unknown>, news: AuthIntegrationInputs & Record<string, unknown>) {
   const client = neonClientForCall();
   const { projectId } = news;
-  const branchId = await resolveBranchId(client, projectId, news.branchId);
+  // The branch the integration was created on (recorded in the id); a change of branch replaces.
+  const branchId = await resolveBranchId(client, projectId, branchScopeOf(id, olds, recordedDeclaredNames(olds)).branchId);
   const carried = carriedFromOutputs(olds);
   const applied: Partial<OAuthProviderInputs>[] = [];
   try {
@@ -115,7 +116,7 @@ export async function del(id: string, props: Record<string, unknown>) {
     return;
   }
   const client = neonClientForCall();
-  const scope = branchScopeOf(id, props, declaredOf(props));
+  const scope = branchScopeOf(id, props, recordedDeclaredNames(props));
   try {
     const branchId = await resolveBranchId(client, scope.projectId, scope.branchId);
     // Without delete_data the neon_auth schema (the users) stays in the database.
@@ -123,10 +124,6 @@ export async function del(id: string, props: Record<string, unknown>) {
   } catch (err) {
     if (!(err instanceof NeonNotFoundError)) throw err; // already disabled, or the branch or project is gone
   }
-}
-
-function declaredOf(props: Record<string, unknown>): string[] {
-  return Array.isArray(props[declaredKey]) ? (props[declaredKey] as string[]) : [];
 }
 
 async function integrationOrUndefined(client: NeonClient, projectId: string, branchId: string): Promise<NeonAuthIntegration | undefined> {

@@ -7,7 +7,7 @@
 import type { BranchCreateRequest, BranchUpdateRequest, SnapshotRestoreRequest } from "../../client/requests";
 import type { Branch } from "../../client/schemas/branches";
 import type { CheckFailure } from "../common/check";
-import { declaredKey, declaredNames, overlay } from "../common/declared";
+import { declaredKey, declaredNames, overlay, recordedDeclaredNames } from "../common/declared";
 import { diffDeclared, normalize, type DiffField, type DiffOutcome } from "../common/diff";
 import { isUnknown } from "../common/unknown";
 import type { BranchInputs } from "./args";
@@ -169,7 +169,7 @@ export function branchOutputs(b: Branch, declared: Record<string, unknown> | und
  */
 export function branchReadOutputs(b: Branch, oldOutputs: Record<string, unknown>): Record<string, unknown> {
   const out = branchOutputs(b, undefined);
-  const declared = Array.isArray(oldOutputs[declaredKey]) ? (oldOutputs[declaredKey] as string[]) : [];
+  const declared = recordedDeclaredNames(oldOutputs);
   for (const f of branchCreationFields) {
     if (declared.includes(f) && oldOutputs[f] !== undefined) out[f] = oldOutputs[f];
   }

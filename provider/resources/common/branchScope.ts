@@ -53,3 +53,34 @@ export function branchScopeOf(id: string, props: Record<string, unknown>, declar
     database: str(props.databaseName) ?? (idDatabase.length > 0 ? idDatabase.join("/") : undefined),
   };
 }
+
+/**
+ * Whether the program now asks for another branch than the one the resource was created on: the
+ * Pulumi id records it (`default`, or a branch id), the outputs the live branch. Going from a
+ * declared `branchId` to none (the default branch) is another integration on another branch: a
+ * replacement, never an update that would silently change the default branch's object. Declaring
+ * the id of the branch the resource already lives on is no change.
+ */
+export function branchScopeChanged(id: string, news: Record<string, unknown>, olds: Record<string, unknown>): boolean {
+  const recorded = id.split("/")[1];
+  if (recorded === undefined) return false;
+  const wanted = news.branchId;
+  if (typeof wanted === "string") return wanted !== recorded && wanted !== olds.branchId; // the unknown placeholder differs from both
+  return recorded !== defaultBranchKey;
+}
+
+/** A diff outcome with a change of branch scope (see `branchScopeChanged`) added as a replacement. */
+export function withBranchScope<T extends { changes: boolean; replaces: string[]; changed: string[] }>(
+  id: string,
+  outcome: T,
+  news: Record<string, unknown>,
+  olds: Record<string, unknown>,
+): T {
+  if (!branchScopeChanged(id, news, olds) || outcome.replaces.includes("branchId")) return outcome;
+  return {
+    ...outcome,
+    changes: true,
+    replaces: [...outcome.replaces, "branchId"],
+    changed: outcome.changed.includes("branchId") ? outcome.changed : [...outcome.changed, "branchId"],
+  };
+}

@@ -11,6 +11,11 @@ export function declaredNames(inputs: Record<string, unknown>): string[] {
     .sort();
 }
 
+/** The names `declaredNames` recorded in a resource's outputs (none for outputs of older versions). */
+export function recordedDeclaredNames(outputs: Record<string, unknown>): string[] {
+  return Array.isArray(outputs[declaredKey]) ? (outputs[declaredKey] as string[]) : [];
+}
+
 /** `live` cut down to the keys of `shape`, recursively through plain objects (arrays are values). */
 export function restrictToShape(live: unknown, shape: unknown): unknown {
   if (!isPlainObject(shape) || !isPlainObject(live)) return live;
@@ -38,7 +43,7 @@ export function overlay(live: unknown, declared: unknown): unknown {
  * cannot be read (a secret Neon never returns) keeps the old output.
  */
 export function liveInputs(oldOutputs: Record<string, unknown>, liveOutputs: Record<string, unknown>): Record<string, unknown> {
-  const names = Array.isArray(oldOutputs[declaredKey]) ? (oldOutputs[declaredKey] as string[]) : [];
+  const names = recordedDeclaredNames(oldOutputs);
   const inputs: Record<string, unknown> = {};
   for (const name of names) {
     const value = liveOutputs[name] !== undefined ? restrictToShape(liveOutputs[name], oldOutputs[name]) : oldOutputs[name];

@@ -9,9 +9,9 @@
 import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { DataApi } from "../../client/schemas/dataApi";
-import { branchScopedId, branchScopeOf, resolveBranchId } from "../common/branchScope";
+import { branchScopedId, branchScopeOf, resolveBranchId, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
-import { declaredKey, declaredNames, liveInputs } from "../common/declared";
+import { declaredKey, declaredNames, liveInputs, recordedDeclaredNames } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
@@ -34,8 +34,8 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
   return checkInputs(dataApiInputsSchema(), news);
 }
 
-export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-  const outcome = dataApiDiff(olds, news);
+export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+  const outcome = withBranchScope(id, dataApiDiff(olds, news), news, olds);
   // One Data API per branch and database: the new one can only be created once the old one is gone.
   return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: true };
 }
@@ -70,7 +70,7 @@ export async function create(inputs: DataApiInputs & Record<string, unknown>) {
 
 export async function read(id: string, props: Record<string, unknown>) {
   const client = neonClientForCall();
-  const declared = Array.isArray(props[declaredKey]) ? (props[declaredKey] as string[]) : [];
+  const declared = recordedDeclaredNames(props);
   const scope = branchScopeOf(id, props, declared);
   let location: DataApiLocation;
   let api: DataApi;
@@ -91,11 +91,12 @@ export async function read(id: string, props: Record<string, unknown>) {
   return { id, props: plainOutputs(outs), inputs: plainOutputs(liveInputs(props, live)) };
 }
 
-export async function update(_id: string, olds: Record<string, unknown>, news: DataApiInputs & Record<string, unknown>) {
+export async function update(id: string, olds: Record<string, unknown>, news: DataApiInputs & Record<string, unknown>) {
   const client = neonClientForCall();
   const location: DataApiLocation = {
     projectId: news.projectId,
-    branchId: await resolveBranchId(client, news.projectId, news.branchId),
+    // The branch the Data API was created on (recorded in the id); a change of branch replaces.
+    branchId: await resolveBranchId(client, news.projectId, branchScopeOf(id, olds, recordedDeclaredNames(olds)).branchId),
     databaseName: databaseNameOf(news),
   };
   await applySettings(client, location, news);
@@ -111,7 +112,7 @@ export async function del(id: string, props: Record<string, unknown>) {
     return;
   }
   const client = neonClientForCall();
-  const declared = Array.isArray(props[declaredKey]) ? (props[declaredKey] as string[]) : [];
+  const declared = recordedDeclaredNames(props);
   const scope = branchScopeOf(id, props, declared);
   try {
     const branchId = await resolveBranchId(client, scope.projectId, scope.branchId);

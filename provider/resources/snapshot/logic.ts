@@ -6,7 +6,7 @@
 import type { SnapshotCreateQuery, SnapshotUpdateRequest } from "../../client/requests";
 import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot } from "../../client/schemas/snapshots";
-import { declaredKey, declaredNames, overlay } from "../common/declared";
+import { declaredKey, declaredNames, overlay, recordedDeclaredNames } from "../common/declared";
 import { diffDeclared, type DiffField, type DiffOutcome } from "../common/diff";
 import type { SnapshotInputs } from "./args";
 
@@ -112,7 +112,7 @@ export function snapshotOutputs(snapshot: Snapshot, projectId: string, declared:
  * formatting difference into a replacement.
  */
 export function immutableDeclared(props: Record<string, unknown>): Record<string, unknown> {
-  const declared = Array.isArray(props[declaredKey]) ? (props[declaredKey] as string[]) : [];
+  const declared = recordedDeclaredNames(props);
   const out: Record<string, unknown> = {};
   for (const name of ["lsn", "timestamp"]) if (declared.includes(name) && props[name] !== undefined) out[name] = props[name];
   return out;
