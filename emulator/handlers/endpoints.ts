@@ -132,7 +132,8 @@ export const endpointRoutes: RouteDefinition[] = [
       ep.autoscaling_limit_min_cu = min;
       ep.autoscaling_limit_max_cu = max;
       if (req.provisioner !== undefined) ep.provisioner = req.provisioner;
-      if (req.settings !== undefined) ep.settings = req.settings;
+      // `settings` merges key by key (pg_settings, pgbouncer_settings, preload_libraries), like a project's.
+      if (req.settings !== undefined) ep.settings = { ...ep.settings, ...req.settings };
       if (req.pooler_enabled !== undefined) ep.pooler_enabled = req.pooler_enabled;
       if (req.pooler_mode !== undefined) ep.pooler_mode = req.pooler_mode;
       if (req.passwordless_access !== undefined) ep.passwordless_access = req.passwordless_access;

@@ -35,6 +35,15 @@ describe("local Neon API: creating and changing computes", () => {
     assert.equal(got.body.endpoint.current_state, "active");
   });
 
+  it("merges settings key by key on PATCH: new pg_settings keep the PgBouncer settings", async () => {
+    const created = await create({ branch_id: mainId, type: "read_only", settings: { pg_settings: { work_mem: "4MB" }, pgbouncer_settings: { max_client_conn: "500" } } });
+    assert.equal(created.status, 201);
+    const id = created.body.endpoint.id;
+    const patched = await call(neon, "PATCH", `/projects/${pid}/endpoints/${id}`, { endpoint: { settings: { pg_settings: { work_mem: "64MB" } } } });
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.body.endpoint.settings, { pg_settings: { work_mem: "64MB" }, pgbouncer_settings: { max_client_conn: "500" } });
+  });
+
   it("lists every compute of the project", async () => {
     const res = await call(neon, "GET", `/projects/${pid}/endpoints`);
     assert.equal(res.status, 200);

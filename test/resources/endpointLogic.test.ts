@@ -174,21 +174,20 @@ describe("Endpoint policy", () => {
 
     it("PATCHes only declared fields that changed; the autoscaling limits travel together", () => {
       const olds = endpointOutputs(neonEndpoint(), { projectId: "proj-1", autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2, disabled: false });
-      assert.equal(endpointUpdateBody(olds, { projectId: "proj-1", autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2, disabled: false }, undefined), undefined);
-      assert.deepEqual(endpointUpdateBody(olds, { projectId: "proj-1", autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 8 }, undefined), {
+      assert.equal(endpointUpdateBody(olds, { projectId: "proj-1", autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2, disabled: false }), undefined);
+      assert.deepEqual(endpointUpdateBody(olds, { projectId: "proj-1", autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 8 }), {
         endpoint: { autoscaling_limit_min_cu: 0.25, autoscaling_limit_max_cu: 8 },
       });
-      assert.deepEqual(endpointUpdateBody(olds, { projectId: "proj-1", autoscalingLimitMaxCu: 8, suspendTimeoutSeconds: 0, disabled: true }, undefined), {
+      assert.deepEqual(endpointUpdateBody(olds, { projectId: "proj-1", autoscalingLimitMaxCu: 8, suspendTimeoutSeconds: 0, disabled: true }), {
         endpoint: { autoscaling_limit_max_cu: 8, disabled: true },
       });
     });
 
-    it("lays new Postgres settings into the compute's current settings, keeping what it does not manage", () => {
-      const current = neonEndpoint().settings;
+    it("sends only the Postgres settings, never settings read back from Neon (PgBouncer, preload libraries)", () => {
       const olds = endpointOutputs(neonEndpoint(), { projectId: "proj-1", pgSettings: { work_mem: "64MB" } });
-      assert.deepEqual(endpointUpdateBody(olds, { projectId: "proj-1", pgSettings: { work_mem: "64MB" } }, current), undefined);
-      assert.deepEqual(endpointUpdateBody(olds, { projectId: "proj-1", pgSettings: { maintenance_work_mem: "1GB" } }, current), {
-        endpoint: { settings: { pg_settings: { maintenance_work_mem: "1GB" }, pgbouncer_settings: { max_client_conn: "500" } } },
+      assert.deepEqual(endpointUpdateBody(olds, { projectId: "proj-1", pgSettings: { work_mem: "64MB" } }), undefined);
+      assert.deepEqual(endpointUpdateBody(olds, { projectId: "proj-1", pgSettings: { maintenance_work_mem: "1GB" } }), {
+        endpoint: { settings: { pg_settings: { maintenance_work_mem: "1GB" } } },
       });
     });
   });

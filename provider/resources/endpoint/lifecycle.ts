@@ -84,10 +84,7 @@ export async function read(id: string, props: Record<string, unknown>) {
 export async function update(id: string, olds: Record<string, unknown>, news: EndpointInputs & Record<string, unknown>) {
   const client = neonClientForCall();
   const projectId = String(olds.projectId ?? news.projectId);
-  // Settings are replaced as a whole by Neon: read the current ones only when Postgres settings change.
-  const needsSettings = endpointUpdateBody(olds, news, undefined)?.endpoint.settings !== undefined;
-  const current = needsSettings ? (await client.endpoints.get(projectId, id)).endpoint.settings : undefined;
-  const body = endpointUpdateBody(olds, news, current);
+  const body = endpointUpdateBody(olds, news);
   if (body) await client.endpoints.update(projectId, id, body);
   const { endpoint } = await client.endpoints.get(projectId, id);
   return { outs: plainOutputs(withAdoption(endpointOutputs(endpoint, news), olds)) };
@@ -152,7 +149,7 @@ async function adopt(client: NeonClient, inputs: EndpointInputs, endpointId: str
 
 /** Brings an existing compute to the declared settings with at most one PATCH, then reads it back. */
 async function finish(client: NeonClient, inputs: EndpointInputs, endpoint: Endpoint): Promise<Endpoint> {
-  const body = endpointUpdateBody(endpointOutputs(endpoint, undefined), inputs, endpoint.settings);
+  const body = endpointUpdateBody(endpointOutputs(endpoint, undefined), inputs);
   if (body) await client.endpoints.update(inputs.projectId, endpoint.id, body);
   return (await client.endpoints.get(inputs.projectId, endpoint.id)).endpoint;
 }

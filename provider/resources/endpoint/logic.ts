@@ -93,14 +93,11 @@ export function endpointCreateBody(inputs: EndpointInputs, branchId: string): En
 /**
  * The PATCH body for what changed among the declared inputs, or undefined when nothing needs
  * patching. `olds` are the stored outputs. The autoscaling limits travel together (Neon checks
- * min ≤ max against what it has), and new Postgres settings are laid into the compute's current
- * `settings` so that what this resource does not manage (PgBouncer, preload libraries) stays.
+ * min ≤ max against what it has). Only `settings.pg_settings` is sent: Neon merges `settings` key by
+ * key, so what this resource does not manage (PgBouncer, preload libraries) stays, and no value
+ * read back from Neon is echoed.
  */
-export function endpointUpdateBody(
-  olds: Record<string, unknown>,
-  news: EndpointInputs,
-  currentSettings: EndpointSettings | undefined,
-): EndpointUpdateRequest | undefined {
+export function endpointUpdateBody(olds: Record<string, unknown>, news: EndpointInputs): EndpointUpdateRequest | undefined {
   const endpoint: Record<string, unknown> = {};
   const changed = (name: keyof EndpointInputs) => news[name] !== undefined && !deepEqual(news[name], olds[name]);
   if (changed("autoscalingLimitMinCu") || changed("autoscalingLimitMaxCu")) {
@@ -112,7 +109,7 @@ export function endpointUpdateBody(
   if (changed("provisioner")) endpoint.provisioner = news.provisioner;
   if (changed("disabled")) endpoint.disabled = news.disabled;
   if (news.pgSettings !== undefined && !deepEqual(settingsMapNormalize(news.pgSettings), settingsMapNormalize(olds.pgSettings ?? {}))) {
-    endpoint.settings = { ...(currentSettings ?? {}), pg_settings: { ...news.pgSettings } };
+    endpoint.settings = { pg_settings: { ...news.pgSettings } };
   }
   return Object.keys(endpoint).length > 0 ? { endpoint: endpoint as EndpointUpdateRequest["endpoint"] } : undefined;
 }
