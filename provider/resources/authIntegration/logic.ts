@@ -10,7 +10,7 @@
  */
 import type { NeonAuthEnableRequest, NeonAuthOAuthProviderAddRequest, NeonAuthOAuthProviderUpdateRequest } from "../../client/requests";
 import type { NeonAuthCreated, NeonAuthIntegration, NeonAuthOAuthProvider } from "../../client/schemas/neonAuth";
-import { declaredKey, declaredNames, overlay } from "../common/declared";
+import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { diffDeclared, normalize, type DiffField, type DiffOutcome } from "../common/diff";
 import type { AuthIntegrationInputs, AuthProviderName, OAuthProviderId, OAuthProviderInputs } from "./args";
 
@@ -203,8 +203,7 @@ export function authIntegrationOutputs(
     trustedDomains: view.domains,
     allowLocalhost: view.allowLocalhost,
   };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
+  const out = echoDeclared(live, declared);
   out.deleteDataOnDestroy = (declared?.deleteDataOnDestroy as boolean | undefined) ?? carried.deleteDataOnDestroy ?? false;
   if (declared?.adoptExisting === true || carried.adoptExisting === true) out.adoptExisting = true;
   Object.assign(out, {

@@ -7,7 +7,7 @@
 import type { BranchCreateRequest, BranchUpdateRequest, SnapshotRestoreRequest } from "../../client/requests";
 import type { Branch } from "../../client/schemas/branches";
 import type { CheckFailure } from "../common/check";
-import { declaredKey, declaredNames, overlay, recordedDeclaredNames } from "../common/declared";
+import { declaredKey, declaredNames, echoDeclared, recordedDeclaredNames } from "../common/declared";
 import { diffDeclared, normalize, type DiffField, type DiffOutcome } from "../common/diff";
 import { isUnknown } from "../common/unknown";
 import type { BranchInputs } from "./args";
@@ -147,8 +147,7 @@ export function branchOutputs(b: Branch, declared: Record<string, unknown> | und
     protected: b.protected,
     expiresAt: b.expires_at ?? null,
   };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
+  const out = echoDeclared(live, declared);
   if (declared?.ttlSeconds !== undefined) out.ttlSeconds = declared.ttlSeconds;
   if (declared?.adoptId !== undefined) out.adoptId = declared.adoptId;
   Object.assign(out, {

@@ -36,6 +36,16 @@ export function overlay(live: unknown, declared: unknown): unknown {
 }
 
 /**
+ * A resource's input-named outputs: the live values, each with the declared input laid over it
+ * after a create or update (so the next `diff` compares equal), or as they are when reading.
+ */
+export function echoDeclared(live: Record<string, unknown>, declared: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
+  return out;
+}
+
+/**
  * The inputs `read` reports: for each declared top-level field, the live value cut to the shape of
  * its old output. That shape holds the declared keys and, for nested objects such as settings, the
  * keys Neon filled in too (only top-level names are recorded), so those appear among the refreshed

@@ -10,7 +10,7 @@
  */
 import type { DataApiCreateRequest, DataApiUpdateRequest } from "../../client/requests";
 import type { DataApi, DataApiSettings } from "../../client/schemas/dataApi";
-import { declaredKey, declaredNames, overlay } from "../common/declared";
+import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { diffDeclared, matchesDeclared, type DiffField, type DiffOutcome } from "../common/diff";
 import { defaultDatabaseName, type DataApiInputs, type DataApiSettingsInputs } from "./args";
 
@@ -125,8 +125,7 @@ export function dataApiOutputs(
     databaseName: location.databaseName,
     settings: settingsFromApi(api.settings),
   };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
+  const out = echoDeclared(live, declared);
   for (const name of creationOnlyFields) if (creationOptions[name] !== undefined) out[name] = creationOptions[name];
   if (creationOptions.adoptExisting === true) out.adoptExisting = true;
   Object.assign(out, { url: api.url, status: api.status, availableSchemas: api.available_schemas ?? [] });

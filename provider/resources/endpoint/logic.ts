@@ -7,7 +7,7 @@ import type { EndpointCreateRequest, EndpointUpdateRequest } from "../../client/
 import type { EndpointSettings } from "../../client/schemas/common";
 import type { Endpoint } from "../../client/schemas/endpoints";
 import type { CheckFailure } from "../common/check";
-import { declaredKey, declaredNames, overlay } from "../common/declared";
+import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { deepEqual, diffDeclared, type DiffField, type DiffOutcome } from "../common/diff";
 import { isUnknown } from "../common/unknown";
 import { poolerHost } from "../project/logic";
@@ -131,8 +131,7 @@ export function endpointOutputs(ep: Endpoint, declared: Record<string, unknown> 
     provisioner: ep.provisioner,
     disabled: ep.disabled,
   };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
+  const out = echoDeclared(live, declared);
   if (declared?.adoptId !== undefined) out.adoptId = declared.adoptId;
   if (declared?.adoptDefault !== undefined) out.adoptDefault = declared.adoptDefault;
   Object.assign(out, {

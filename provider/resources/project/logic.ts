@@ -8,7 +8,7 @@ import type { Branch, Database, Role } from "../../client/schemas/branches";
 import type { Endpoint } from "../../client/schemas/endpoints";
 import type { DefaultEndpointSettings, Project, ProjectSettings } from "../../client/schemas/projects";
 import type { CheckFailure } from "../common/check";
-import { declaredKey, declaredNames, overlay } from "../common/declared";
+import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { diffDeclared, matchesDeclared, normalize, type DiffField, type DiffOutcome } from "../common/diff";
 import { isUnknown } from "../common/unknown";
 import type { NeonProjectInputs } from "./args";
@@ -239,8 +239,7 @@ export function projectOutputs(view: ProjectView, declared: Record<string, unkno
     defaultDatabaseName: view.database?.name,
     activeSnapshotId: view.defaultBranch.restored_from,
   };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
+  const out = echoDeclared(live, declared);
   Object.assign(out, {
     projectId: p.id,
     defaultBranchId: view.defaultBranch.id,

@@ -6,7 +6,7 @@
 import type { SnapshotCreateQuery, SnapshotUpdateRequest } from "../../client/requests";
 import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot } from "../../client/schemas/snapshots";
-import { declaredKey, declaredNames, overlay, recordedDeclaredNames } from "../common/declared";
+import { declaredKey, declaredNames, echoDeclared, recordedDeclaredNames } from "../common/declared";
 import { diffDeclared, type DiffField, type DiffOutcome } from "../common/diff";
 import type { SnapshotInputs } from "./args";
 
@@ -94,8 +94,7 @@ export function snapshotOutputs(snapshot: Snapshot, projectId: string, declared:
     lsn: snapshot.lsn,
     timestamp: snapshot.timestamp,
   };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(live)) out[k] = declared ? overlay(v, declared[k]) : v;
+  const out = echoDeclared(live, declared);
   if (declared?.adoptId !== undefined) out.adoptId = declared.adoptId;
   Object.assign(out, {
     snapshotId: snapshot.id,
