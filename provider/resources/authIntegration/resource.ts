@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, deleteBeforeReplaceUnlessSet } from "../common/dynamicResource";
 import type { AuthIntegrationArgs, AuthProviderName, OAuthProviderArgs } from "./args";
 import { authIntegrationOutputNames, authIntegrationSecretOutputs } from "./logic";
 import authIntegrationProvider = require("./provider");
@@ -42,7 +42,7 @@ export class AuthIntegration extends pulumi.dynamic.Resource {
     // Every output must be named in the props for Pulumi to create its Output (undefined inputs are not sent).
     const outputs = Object.fromEntries(authIntegrationOutputNames.map((n) => [n, undefined]));
     const inputs = { ...outputs, ...args, oauthProviders: secretWhenHoldingClientSecrets(args.oauthProviders) };
-    super(authIntegrationProvider, name, inputs, withSecretOutputs(deleteFirst(opts), authIntegrationSecretOutputs), neonModule, "AuthIntegration");
+    super(authIntegrationProvider, name, inputs, withSecretOutputs(deleteBeforeReplaceUnlessSet(opts), authIntegrationSecretOutputs), neonModule, "AuthIntegration");
   }
 }
 
@@ -58,12 +58,4 @@ export function secretWhenHoldingClientSecrets(
   return pulumi
     .output(providers)
     .apply((list) => (list.some((p) => p.clientSecret !== undefined) ? pulumi.secret(list) : pulumi.output(list)));
-}
-
-/**
- * Replacement must delete first (one integration per branch): `diff` says so, and the option makes
- * it hold for `pulumi up --replace` too, which does not ask `diff`. A user's explicit choice wins.
- */
-function deleteFirst(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  return opts?.deleteBeforeReplace === undefined ? { ...opts, deleteBeforeReplace: true } : opts;
 }

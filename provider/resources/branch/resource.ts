@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, serveOutputFromId } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, serveOutputFromId, deleteBeforeReplaceUnlessSet } from "../common/dynamicResource";
 import type { BranchArgs } from "./args";
 import { branchOutputNames } from "./logic";
 import branchProvider = require("./provider");
@@ -38,11 +38,8 @@ export class Branch extends pulumi.dynamic.Resource {
     assertSerializerCompatibleTypescript();
     // Every output must be named in the props for Pulumi to create its Output (undefined inputs are not sent).
     const outputs = Object.fromEntries(branchOutputNames.map((n) => [n, undefined]));
-    // Branch names are unique in a project: a replacement must delete the old branch first. The
-    // provider's diff says so too; the option makes it hold for `--replace` as well. A user's
-    // explicit choice wins.
-    const options = opts?.deleteBeforeReplace === undefined ? { ...opts, deleteBeforeReplace: true } : opts;
-    super(branchProvider, name, { ...outputs, ...args }, options, neonModule, "Branch");
+    // Branch names are unique in a project: a replacement must delete the old branch first.
+    super(branchProvider, name, { ...outputs, ...args }, deleteBeforeReplaceUnlessSet(opts), neonModule, "Branch");
     serveOutputFromId(this, "branchId");
   }
 }

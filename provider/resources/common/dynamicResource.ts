@@ -47,3 +47,13 @@ export function assertSerializerCompatibleTypescript(): void {
 export function serveOutputFromId(resource: pulumi.CustomResource, output: string): void {
   (resource as unknown as Record<string, unknown>)[output] = resource.id;
 }
+
+/**
+ * For resources that are unique where they live (a branch name in a project, one Neon Auth per
+ * branch, one Data API per branch and database): a replacement must delete the old one first.
+ * `diff` says so; the option makes it hold for `pulumi up --replace` too, which does not ask
+ * `diff`. A user's explicit choice wins.
+ */
+export function deleteBeforeReplaceUnlessSet(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+  return opts?.deleteBeforeReplace === undefined ? { ...opts, deleteBeforeReplace: true } : opts;
+}

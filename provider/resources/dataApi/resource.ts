@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, deleteBeforeReplaceUnlessSet } from "../common/dynamicResource";
 import type { DataApiArgs, DataApiSettingsArgs } from "./args";
 import { dataApiOutputNames } from "./logic";
 import dataApiProvider = require("./provider");
@@ -37,14 +37,6 @@ export class DataApi extends pulumi.dynamic.Resource {
     assertSerializerCompatibleTypescript();
     // Every output must be named in the props for Pulumi to create its Output (undefined inputs are not sent).
     const outputs = Object.fromEntries(dataApiOutputNames.map((n) => [n, undefined]));
-    super(dataApiProvider, name, { ...outputs, ...args }, withSecretOutputs(deleteFirst(opts), []), neonModule, "DataApi");
+    super(dataApiProvider, name, { ...outputs, ...args }, withSecretOutputs(deleteBeforeReplaceUnlessSet(opts), []), neonModule, "DataApi");
   }
-}
-
-/**
- * Replacement must delete first (one Data API per branch and database): `diff` says so, and the option makes
- * it hold for `pulumi up --replace` too, which does not ask `diff`. A user's explicit choice wins.
- */
-function deleteFirst(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  return opts?.deleteBeforeReplace === undefined ? { ...opts, deleteBeforeReplace: true } : opts;
 }
