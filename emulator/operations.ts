@@ -88,7 +88,24 @@ export function scheduleOperations(
     created.push(rec);
   }
   settleOperations(record, now);
+  forgetOldOperations(record);
   return created;
+}
+
+/**
+ * How many operations a project keeps. Neon deletes operations older than six months; here the
+ * oldest settled ones go once a project has more than this, so a long-running local API (and the
+ * copy each change makes of its project) does not grow without bound.
+ */
+export const operationsKeptPerProject = 1000;
+
+function forgetOldOperations(record: ProjectRecord): void {
+  const excess = record.operations.length - operationsKeptPerProject;
+  if (excess <= 0) return;
+  // Settled operations form a prefix of the list (they end in order); only those may go.
+  let removable = 0;
+  while (removable < excess && record.operations[removable].effects_applied) removable++;
+  if (removable > 0) record.operations.splice(0, removable);
 }
 
 /** True while the project has an operation that is not terminal: conflicting mutations get 423. */

@@ -161,3 +161,24 @@ describe("local Neon API: 423 for every locking mutation while operations run", 
     assert.equal((await call(neon, "POST", `/projects/${busy.pid}/branches`, { branch: { name: "free" } })).status, 201);
   });
 });
+
+describe("local Neon API: operation history", () => {
+  it("keeps the latest operations of a project and forgets the oldest settled ones", async () => {
+    const { operationsKeptPerProject } = await import("../../emulator/operations");
+    const neon = await startTestNeon();
+    try {
+      const created = (await call(neon, "POST", "/projects", { project: {} })).body;
+      const id = created.project.id;
+      const endpoint = created.endpoints[0].id;
+      const firstOperation = created.operations[0].id;
+      // Each suspend/start schedules one operation; instant operations settle at once.
+      for (let i = 0; i < operationsKeptPerProject; i++) {
+        assert.equal((await call(neon, "POST", `/projects/${id}/endpoints/${endpoint}/${i % 2 === 0 ? "suspend" : "start"}`)).status, 200);
+      }
+      assert.equal(neon.state().projects[id].operations.length, operationsKeptPerProject);
+      assert.equal((await call(neon, "GET", `/projects/${id}/operations/${firstOperation}`)).status, 404);
+    } finally {
+      await neon.close();
+    }
+  });
+});
