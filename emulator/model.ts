@@ -4,7 +4,7 @@
  */
 import { isoSeconds } from "./clock";
 import { newBranchId, newEndpointId, newRolePassword } from "./ids";
-import type { BranchRecord, DatabaseRecord, EndpointData, JsonObject, ProjectRecord, RoleRecord } from "./store";
+import { dict, type BranchRecord, type DatabaseRecord, type EndpointData, type JsonObject, type ProjectRecord, type RoleRecord } from "./store";
 import type { World } from "./world";
 
 /** Neon's default compute size when neither the request nor the project says otherwise. */
@@ -49,10 +49,10 @@ export function newBranchRecord(
       ...(fields.initSource ? { init_source: fields.initSource } : {}),
       lsn: fields.lsn,
     },
-    annotations: {},
-    roles: {},
-    databases: {},
-    dataApis: {},
+    annotations: dict(),
+    roles: dict(),
+    databases: dict(),
+    dataApis: dict(),
   };
 }
 

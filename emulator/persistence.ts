@@ -6,7 +6,7 @@
  */
 import { mkdirSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, closeSync, existsSync } from "node:fs";
 import { dirname } from "node:path";
-import type { NeonLocalState } from "./store";
+import { reviveStateDicts, type NeonLocalState } from "./store";
 
 export function loadState(file: string): NeonLocalState | undefined {
   if (!existsSync(file)) return undefined;
@@ -21,7 +21,7 @@ export function loadState(file: string): NeonLocalState | undefined {
   if (state.version !== 1 || typeof state.projects !== "object" || typeof state.organizations !== "object") {
     throw new Error(`state file ${file} is not a local Neon API state (version 1)`);
   }
-  return state as NeonLocalState;
+  return reviveStateDicts(state as NeonLocalState);
 }
 
 export function saveStateAtomically(file: string, state: NeonLocalState): void {

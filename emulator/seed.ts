@@ -4,7 +4,7 @@
  * moved to the paid organization when they upgrade.
  */
 import { isoSeconds } from "./clock";
-import type { NeonLocalState, OrganizationRecord } from "./store";
+import { dict, type NeonLocalState, type OrganizationRecord } from "./store";
 
 export interface OrganizationSeed {
   id: string;
@@ -46,7 +46,7 @@ export function planLimitsFor(plan: string): { maxHistoryRetentionSeconds: numbe
 
 export function initialState(now: number, organizations: OrganizationSeed[]): NeonLocalState {
   const created = isoSeconds(now);
-  const orgs: Record<string, OrganizationRecord> = {};
+  const orgs = dict<OrganizationRecord>();
   for (const o of organizations) {
     orgs[o.id] = {
       id: o.id,
@@ -63,7 +63,7 @@ export function initialState(now: number, organizations: OrganizationSeed[]): Ne
     version: 1,
     user: { id: "u-local-00000001", email: "dev@neon.local", login: "dev", name: "Local", last_name: "Developer" },
     organizations: orgs,
-    projects: {},
+    projects: dict(),
     nextDatabaseId: 1,
   };
 }

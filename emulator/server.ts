@@ -10,6 +10,7 @@ import { newRequestId } from "./ids";
 import type { RateLimiter } from "./rateLimit";
 import { Router } from "./router";
 import { routes, type RouteDefinition } from "./handlers";
+import { reviveProjectDicts } from "./store";
 import type { World } from "./world";
 
 export const apiPrefix = "/api/v2";
@@ -73,8 +74,15 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const requestIdHeader = req.headers["x-request-id"];
   const requestId = (Array.isArray(requestIdHeader) ? requestIdHeader[0] : requestIdHeader) || newRequestId();
   res.setHeader("X-Request-ID", requestId);
-  const url = new URL(req.url ?? "/", "http://localhost");
   const method = (req.method ?? "GET").toUpperCase();
+  let url: URL;
+  try {
+    url = new URL(req.url ?? "/", "http://localhost");
+  } catch {
+    // A request target that is not a path (`//`, `http:`…) names no route of this API.
+    sendError(res, apiErrors.badRequest(`malformed request target ${JSON.stringify(req.url)}`), requestId);
+    return;
+  }
 
   if (url.pathname.startsWith(adminPrefix)) {
     const body = await readBody(req, deps.maxBodyBytes).catch((e: unknown) => e as NeonLocalError);
@@ -159,7 +167,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 function runInTransaction<T>(world: World, projectId: string | undefined, mutates: boolean, fn: () => T): T {
   if (!mutates) return fn();
   const before = projectId !== undefined ? world.state.projects[projectId] : undefined;
-  const copy = before ? structuredClone(before) : undefined;
+  // structuredClone gives plain objects back: the copy's maps are made prototype-less again.
+  const copy = before ? reviveProjectDicts(structuredClone(before)) : undefined;
   const nextDatabaseId = world.state.nextDatabaseId;
   try {
     return fn();

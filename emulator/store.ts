@@ -213,3 +213,40 @@ export interface NeonLocalState {
   projects: Record<string, ProjectRecord>;
   nextDatabaseId: number;
 }
+
+/**
+ * Every map of the state (projects by id, roles by name, …) is a prototype-less object, so a key
+ * such as `constructor`, `toString` or `__proto__` (a legal role or database name, and an id a
+ * client may send) is an ordinary key: looking it up finds nothing rather than a built-in, and
+ * storing it cannot change a prototype.
+ */
+export function dict<T>(entries?: Record<string, T>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  if (entries) for (const key of Object.keys(entries)) out[key] = entries[key];
+  return out;
+}
+
+/** Turns the maps of one project (loaded from JSON or copied) into prototype-less dictionaries. */
+export function reviveProjectDicts(record: ProjectRecord): ProjectRecord {
+  record.branches = dict(record.branches);
+  record.endpoints = dict(record.endpoints);
+  record.snapshots = dict(record.snapshots);
+  for (const branch of Object.values(record.branches)) {
+    branch.annotations = dict(branch.annotations);
+    branch.roles = dict(branch.roles);
+    branch.databases = dict(branch.databases);
+    branch.dataApis = dict(branch.dataApis);
+  }
+  for (const snapshot of Object.values(record.snapshots)) {
+    snapshot.contents = { roles: dict(snapshot.contents.roles), databases: dict(snapshot.contents.databases) };
+  }
+  return record;
+}
+
+/** The same for a whole state, e.g. after reading the state file. */
+export function reviveStateDicts(state: NeonLocalState): NeonLocalState {
+  state.organizations = dict(state.organizations);
+  state.projects = dict(state.projects);
+  for (const record of Object.values(state.projects)) reviveProjectDicts(record);
+  return state;
+}

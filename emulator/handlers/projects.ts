@@ -6,7 +6,7 @@ import { checkAutoscaling, defaultComputeUnits, newBranchRecord, newDatabase, ne
 import { renderOperation } from "../operations";
 import { connectionUri, readWriteEndpoint, renderBranch, renderDatabase, renderEndpoint, renderProject, renderProjectListItem, renderRole } from "../render";
 import { planLimitsFor, regions } from "../seed";
-import type { JsonObject, ProjectRecord } from "../store";
+import { dict, type JsonObject, type ProjectRecord } from "../store";
 import {
   computeUnit,
   parseRequest,
@@ -211,16 +211,16 @@ export const projectRoutes: RouteDefinition[] = [
           created_at: now,
           updated_at: now,
         },
-        branches: {},
-        endpoints: {},
-        snapshots: {},
+        branches: dict(),
+        endpoints: dict(),
+        snapshots: dict(),
         operations: [],
         lsn: 0x1000000,
       };
       const databaseName = req.branch?.database_name ?? "neondb";
       const roleName = req.branch?.role_name ?? `${databaseName}_owner`;
       const branch = newBranchRecord(world, record, { name: req.branch?.name ?? "main", isDefault: true, lsn: record.lsn });
-      branch.annotations = { ...(req.branch?.annotations ?? {}) };
+      branch.annotations = dict(req.branch?.annotations);
       record.branches[branch.branch.id] = branch;
       const role = newRole(world, branch.branch.id, roleName);
       branch.roles[role.name] = role;

@@ -14,7 +14,7 @@ import { formatLsn, generatedBranchName, newSnapshotId, parseLsn } from "../ids"
 import { newBranchRecord } from "../model";
 import { renderOperation, type NewOperation } from "../operations";
 import { readWriteEndpoint, renderBranch, renderEndpoint, renderSnapshot } from "../render";
-import type { BranchRecord, ProjectRecord } from "../store";
+import { dict, type BranchRecord, type ProjectRecord } from "../store";
 import { isoDateTime, parseRequest, queryObject } from "../validation";
 import type { World } from "../world";
 import { assertUniqueBranchName } from "./branches";
@@ -64,7 +64,7 @@ function replacedBranchName(world: World, record: ProjectRecord, originalName: s
 }
 
 function cloneMap<T extends object>(map: Record<string, T>, patch: Partial<T>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out = dict<T>();
   for (const [k, v] of Object.entries(map)) out[k] = { ...v, ...patch };
   return out;
 }
@@ -109,8 +109,8 @@ function finalizeRestore(world: World, record: ProjectRecord, restored: BranchRe
     restored.auth = { ...target.auth, branch_id: restored.branch.id };
     delete target.auth;
   }
-  restored.dataApis = { ...restored.dataApis, ...target.dataApis };
-  target.dataApis = {};
+  restored.dataApis = dict({ ...restored.dataApis, ...target.dataApis });
+  target.dataApis = dict();
   const ops: NewOperation[] = [];
   for (const ep of Object.values(record.endpoints)) {
     if (ep.branch_id !== target.branch.id) continue;
