@@ -3,14 +3,20 @@
  * through it, so tests inject a virtual clock and never really sleep.
  */
 export interface Clock {
-  /** Milliseconds since the epoch. */
+  /**
+   * Milliseconds since the epoch, from a clock that never goes backwards: intervals (rate-limit
+   * windows, retry deadlines, polling) must not stall or stretch when the wall clock is stepped.
+   */
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason if the signal aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  // performance.now() is monotonic; anchored at the process's time origin it reads like Date.now()
+  // but does not jump when NTP or a resumed VM steps the wall clock (a step back would otherwise
+  // hold every request in the rate limiter for as long as the step).
+  now: () => performance.timeOrigin + performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {

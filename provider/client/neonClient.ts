@@ -10,7 +10,7 @@ import { ProjectsApi } from "./api/projects";
 import { RolesApi } from "./api/roles";
 import { SnapshotsApi } from "./api/snapshots";
 import type { ApiContext, DeleteResult } from "./internal/apiContext";
-import { resolveClientSettings } from "./internal/config";
+import { resolveClientSettings, whole } from "./internal/config";
 import { type OperationWaitPolicy, waitForOperations } from "./internal/operationWaiter";
 import { type CallResult, RequestPipeline } from "./internal/requestPipeline";
 import type { MutationOptions, NeonClientOptions, WaitOptions } from "./options";
@@ -75,8 +75,9 @@ export class NeonClient {
    * terminal. Throws NeonOperationFailedError as soon as one ends failed, error or cancelled, and
    * NeonOperationTimeoutError at the deadline. Resolves with their final states, in order.
    */
-  waitForOperations(operations: readonly Operation[], options: WaitOptions = {}): Promise<Operation[]> {
-    const policy = options.deadlineMs === undefined ? this.#operationWait : { ...this.#operationWait, deadlineMs: options.deadlineMs };
+  async waitForOperations(operations: readonly Operation[], options: WaitOptions = {}): Promise<Operation[]> {
+    const policy =
+      options.deadlineMs === undefined ? this.#operationWait : { ...this.#operationWait, deadlineMs: whole(options.deadlineMs, "deadlineMs", 1) };
     return waitForOperations(
       operations,
       {

@@ -86,14 +86,17 @@ export function classifyOutcome(method: HttpMethod, outcome: AttemptOutcome): { 
   return { class: "fail", reason: `${status} is not retryable` };
 }
 
+const httpDate =
+  /^(?:[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+
 /** Retry-After as milliseconds from `now`: delay-seconds or an HTTP date; undefined if absent or invalid. */
 export function parseRetryAfter(header: string | undefined, now: number): number | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  // Only a real HTTP date (it has letters: "Wed, 21 Oct 2015 07:28:00 GMT"); a bare "-1" or "1.5"
-  // would otherwise be parsed by Date as a year.
-  if (!/[a-z]/i.test(value)) return undefined;
+  // Only the HTTP date formats (RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime
+  // forms): Date.parse accepts far more, e.g. "10 GMT" or "-1", and reads them as dates long past.
+  if (!httpDate.test(value)) return undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -202,6 +202,30 @@ describe("client retries over HTTP", () => {
     assert.equal(server.requests.length, 1);
   });
 
+  it("reports a POST aborted while in flight as an ambiguous write, not a plain abort", async () => {
+    server.on("POST", BRANCHES, { status: 201, body: createdBranch([]), delayMs: 200 });
+    const { client } = testClient(server);
+    const controller = new AbortController();
+    const pending = client.branches.create("p-1", { branch: { name: "dev" } }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("cancelled by test")), 30);
+
+    const error = await rejectionOf(pending);
+
+    assert.ok(error instanceof NeonAmbiguousWriteError, String(error));
+    assert.ok((error as NeonAmbiguousWriteError).cause instanceof NeonAbortError);
+    assert.match(String((error as Error).message), /outcome unknown: aborted by the caller while the request was in flight/);
+    assert.equal(server.requestsTo("POST", BRANCHES).length, 1, "the server got the write, and it was not sent again");
+  });
+
+  it("reports a GET aborted while in flight as an abort", async () => {
+    server.on("GET", "/projects/p-1", { status: 200, body: { project: project() }, delayMs: 200 });
+    const { client } = testClient(server);
+    const controller = new AbortController();
+    const pending = client.projects.get("p-1", { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("cancelled by test")), 30);
+    assert.ok((await rejectionOf(pending)) instanceof NeonAbortError);
+  });
+
   it("sends the bearer key, JSON headers and a User-Agent naming the package", async () => {
     server.on("POST", BRANCHES, { status: 201, body: createdBranch([]) });
     const { client } = testClient(server, { userAgent: "tenant-platform/2.1" });

@@ -76,7 +76,15 @@ describe("retry policy: how long to wait", () => {
   });
 
   it("ignores a missing or malformed Retry-After", () => {
-    for (const value of [undefined, "", "soon", "-1", "1.5", "12abc"]) assert.equal(parseRetryAfter(value, NOW), undefined, String(value));
+    for (const value of [undefined, "", "soon", "-1", "1.5", "12abc", "10 GMT", "2015-10-21", "Oct 21 2015"]) {
+      assert.equal(parseRetryAfter(value, NOW), undefined, String(value));
+    }
+  });
+
+  it("reads the three HTTP date forms of RFC 9110", () => {
+    assert.equal(parseRetryAfter("Thu, 01 Jan 2026 00:00:10 GMT", Date.UTC(2026, 0, 1)), 10_000);
+    assert.equal(parseRetryAfter("Thursday, 01-Jan-26 00:00:10 GMT", Date.UTC(2026, 0, 1)), 10_000);
+    assert.equal(parseRetryAfter("Thu Jan  1 00:00:10 2026", Date.UTC(2026, 0, 1)), 10_000);
   });
 
   it("honours Retry-After exactly, even above the backoff cap", () => {

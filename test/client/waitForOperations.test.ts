@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { NeonAbortError, NeonOperationFailedError, NeonOperationTimeoutError } from "../../provider/client";
+import { NeonAbortError, NeonConfigurationError, NeonOperationFailedError, NeonOperationTimeoutError } from "../../provider/client";
 import { createdBranch, operation } from "./helpers/fixtures";
 import { ScriptedServer } from "./helpers/scriptedServer";
 import { rejectionOf, testClient } from "./helpers/testClient";
@@ -123,6 +123,15 @@ describe("waiting for Neon operations", () => {
     await noWait.branches.create("p-1");
 
     assert.equal(server.requests.filter((r) => r.method === "GET").length, 0);
+  });
+
+  it("refuses a deadline that is not a whole number of milliseconds instead of waiting forever", async () => {
+    const { client } = testClient(server);
+    for (const deadlineMs of [Number.NaN, Number.POSITIVE_INFINITY, 0, -5, 1.5]) {
+      const error = await rejectionOf(client.waitForOperations([operation("op-a", "running")], { deadlineMs }));
+      assert.ok(error instanceof NeonConfigurationError, `${deadlineMs}: ${String(error)}`);
+    }
+    assert.equal(server.requests.length, 0, "nothing was polled");
   });
 
   it("stops waiting when the caller aborts, with a NeonAbortError naming the operation", async () => {

@@ -96,7 +96,8 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed === undefined || trimmed === "" ? undefined : trimmed;
 }
 
-function whole(value: number, name: string, min: number): number {
+/** Validates an option that is a whole number of at least `min` (deadlines, attempts, intervals). */
+export function whole(value: number, name: string, min: number): number {
   if (!Number.isInteger(value) || value < min) throw configurationError(`${name} must be an integer ≥ ${min}, got ${value}`);
   return value;
 }

@@ -154,7 +154,13 @@ export class RequestPipeline {
 
       if (result.kind === "aborted") {
         log();
-        throw abortError(contextOf(attempt), result.error);
+        const aborted = abortError(contextOf(attempt), result.error);
+        // Aborted while the attempt was in flight: a POST or PATCH may have been applied already,
+        // so the caller must reconcile exactly as after a dropped connection.
+        if (call.method === "POST" || call.method === "PATCH") {
+          throw ambiguousWriteError(contextOf(attempt), "aborted by the caller while the request was in flight", aborted);
+        }
+        throw aborted;
       }
       if (result.kind === "response" && result.status >= 200 && result.status < 300) {
         if (logger !== undefined) log();
