@@ -1,7 +1,9 @@
 /**
  * Neon's rate limits: 700 requests per minute per account, and bursts of at most 40 requests per
- * second per route. Token buckets on the injected clock; a refused request gets 429 with the
- * number of seconds until a token is free in Retry-After.
+ * second per route, on the injected clock. The account limit is a sliding window (a log of the
+ * last minute's requests): a token bucket refilled at 700/min would admit up to twice that in one
+ * minute, so a client exceeding Neon's limit could pass here. Routes use token buckets (the burst
+ * allowance). A refused request gets 429 with the seconds until it would pass in Retry-After.
  */
 import type { Clock } from "./clock";
 
@@ -45,10 +47,36 @@ class TokenBucket {
   }
 }
 
+/** At most `limit` events in any `windowMs`: a log of the admitted ones, oldest first. */
+class SlidingWindow {
+  private readonly stamps: number[] = [];
+  private head = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Milliseconds until one more event fits (0 when it fits now). */
+  waitMs(now: number): number {
+    while (this.head < this.stamps.length && this.stamps[this.head] <= now - this.windowMs) this.head++;
+    if (this.head > 1024) {
+      this.stamps.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.stamps.length - this.head < this.limit) return 0;
+    return this.stamps[this.stamps.length - this.limit] + this.windowMs - now;
+  }
+
+  take(now: number): void {
+    this.stamps.push(now);
+  }
+}
+
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: string };
 
 export class RateLimiter {
-  private readonly account: TokenBucket;
+  private readonly account: SlidingWindow;
   private readonly routes = new Map<string, TokenBucket>();
 
   constructor(
@@ -58,10 +86,10 @@ export class RateLimiter {
     if (!(settings.perMinute > 0) || !(settings.perSecondPerRoute > 0)) {
       throw new RangeError("rate limits must be positive numbers of requests");
     }
-    this.account = new TokenBucket(settings.perMinute, settings.perMinute / 60000, clock.now());
+    this.account = new SlidingWindow(settings.perMinute, 60_000);
   }
 
-  /** Takes a token from both the account and the route bucket, or neither. */
+  /** Admits the request against both the account window and the route bucket, or neither. */
   check(routeKey: string): RateLimitDecision {
     const now = this.clock.now();
     let route = this.routes.get(routeKey);
@@ -75,7 +103,7 @@ export class RateLimiter {
       const scope = accountWait >= routeWait ? `${this.settings.perMinute} requests per minute per account` : `${this.settings.perSecondPerRoute} requests per second on ${routeKey}`;
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(Math.max(accountWait, routeWait) / 1000)), scope };
     }
-    this.account.take();
+    this.account.take(now);
     route.take();
     return { allowed: true };
   }
