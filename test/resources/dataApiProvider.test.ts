@@ -272,6 +272,6 @@ describe("Branch-scoped resources across a restore of the default branch (the ag
     await auth.del(a.id, authRead.props);
     const branch = neon.state().projects[projectId].branches[newBranch];
     assert.equal(branch.auth, undefined);
-    assert.deepEqual(branch.dataApis, {});
+    assert.deepEqual(Object.keys(branch.dataApis), []);
   });
 });
