@@ -2,10 +2,14 @@ import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
 import * as auth from "../../provider/resources/authIntegration/lifecycle";
 import { authIntegrationDiff, authIntegrationSecretOutputs } from "../../provider/resources/authIntegration/logic";
-import { setClientOverridesForTests } from "../../provider/resources/common/providerConfig";
-import * as project from "../../provider/resources/project/lifecycle";
-import { call, startTestNeon } from "../support/neonLocal";
-import { resetProviderConfig, useLocalNeon } from "../support/providerContext";
+import { call } from "../support/neonLocal";
+import {
+  checkAndCreate,
+  createProjectThroughProvider,
+  startNeonForProviderTests,
+  stopNeonForProviderTests,
+  withoutRetries,
+} from "../support/providerContext";
 
 const githubSecret = "gh-secret-RECOGNISABLE-0001";
 const rotatedSecret = "gh-secret-RECOGNISABLE-0002";
@@ -28,37 +32,14 @@ function assertSecretsOnlyInSecretOutputs(outs: Record<string, any>): void {
 describe("AuthIntegration provider against the local Neon API", () => {
   let neon: NeonLocal;
   const exchanges: Exchange[] = [];
-  const hooks: ((e: Exchange) => void)[] = [];
 
   before(async () => {
-    neon = await startTestNeon({
-      operationDelayMs: 5,
-      onExchange: (e) => {
-        exchanges.push(e);
-        for (const hook of hooks) hook(e);
-      },
-    });
-    await useLocalNeon(neon);
+    neon = await startNeonForProviderTests({ onExchange: (e) => exchanges.push(e) });
   });
-  after(async () => {
-    resetProviderConfig();
-    await neon.close();
-  });
-  afterEach(() => {
-    neon.faults.clear();
-    hooks.length = 0;
-  });
+  after(() => stopNeonForProviderTests(neon));
+  afterEach(() => neon.faults.clear());
 
-  async function newProject(name: string) {
-    const created = await project.create({ name } as never);
-    return { id: created.id, outs: created.outs as Record<string, any> };
-  }
-
-  async function createAuth(inputs: Record<string, unknown>) {
-    const checked = await auth.check({}, inputs);
-    assert.deepEqual(checked.failures, []);
-    return auth.create(checked.inputs as never);
-  }
+  const createAuth = (inputs: Record<string, unknown>) => checkAndCreate(auth, inputs);
 
   const mark = () => {
     const from = exchanges.length;
@@ -67,7 +48,7 @@ describe("AuthIntegration provider against the local Neon API", () => {
   const authRecord = (projectId: string, branchId: string) => neon.state().projects[projectId].branches[branchId].auth;
 
   it("enables on the default branch, reads (keys survive), updates providers and domains in place, reads again and disables", async () => {
-    const p = await newProject("auth-crud");
+    const p = await createProjectThroughProvider("auth-crud");
     const inputs = {
       projectId: p.id,
       oauthProviders: [{ id: "google" }, { id: "github", clientId: "gh-client", clientSecret: githubSecret }],
@@ -155,7 +136,7 @@ describe("AuthIntegration provider against the local Neon API", () => {
   });
 
   it("disables without dropping the users' data unless deleteDataOnDestroy is set", async () => {
-    const p = await newProject("auth-keep-data");
+    const p = await createProjectThroughProvider("auth-keep-data");
     const created = await createAuth({ projectId: p.id });
     const sent = mark();
     await auth.del(created.id, created.outs as never);
@@ -163,7 +144,7 @@ describe("AuthIntegration provider against the local Neon API", () => {
   });
 
   it("replaces (disabling first) for a new auth provider, database, declared branch or project; updates the rest", async () => {
-    const p = await newProject("auth-replace-keys");
+    const p = await createProjectThroughProvider("auth-replace-keys");
     const inputs = { projectId: p.id, trustedDomains: ["https://app.example.com"] };
     const outs = (await createAuth(inputs)).outs as Record<string, any>;
     const expect = async (news: Record<string, unknown>, replaces: string[]) => {
@@ -183,7 +164,7 @@ describe("AuthIntegration provider against the local Neon API", () => {
   });
 
   it("read of an integration disabled outside Pulumi, or of a deleted project, reports it gone", async () => {
-    const p = await newProject("auth-gone");
+    const p = await createProjectThroughProvider("auth-gone");
     const created = await createAuth({ projectId: p.id });
     await call(neon, "DELETE", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/auth`, {});
     assert.deepEqual(await auth.read(created.id, created.outs as never), {});
@@ -193,7 +174,7 @@ describe("AuthIntegration provider against the local Neon API", () => {
   });
 
   it("refuses to enable over an existing integration, saying how to adopt it, without calling POST", async () => {
-    const p = await newProject("auth-exists");
+    const p = await createProjectThroughProvider("auth-exists");
     await call(neon, "POST", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/auth`, { auth_provider: "better_auth" });
     const sent = mark();
     await assert.rejects(createAuth({ projectId: p.id }), /Neon Auth is already enabled on branch br-[a-z0-9-]+ of project .* Set adoptExisting: true/);
@@ -201,7 +182,7 @@ describe("AuthIntegration provider against the local Neon API", () => {
   });
 
   it("adopts an existing integration (without keys), applies the declared domains, and releases it on delete", async () => {
-    const p = await newProject("auth-adopt");
+    const p = await createProjectThroughProvider("auth-adopt");
     await call(neon, "POST", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/auth`, { auth_provider: "better_auth" });
     const sent = mark();
     const adopted = await createAuth({ projectId: p.id, adoptExisting: true, trustedDomains: ["https://app.example.com"] });
@@ -212,11 +193,11 @@ describe("AuthIntegration provider against the local Neon API", () => {
     assert.deepEqual(authRecord(p.id, p.outs.defaultBranchId)!.domains.map((x) => x.domain), ["https://app.example.com"]);
     await auth.del(adopted.id, outs);
     assert.ok(authRecord(p.id, p.outs.defaultBranchId), "an adopted integration is released, not disabled");
-    await assert.rejects(createAuth({ projectId: (await newProject("auth-adopt-none")).id, adoptExisting: true }), /adoptExisting: Neon Auth is not enabled/);
+    await assert.rejects(createAuth({ projectId: (await createProjectThroughProvider("auth-adopt-none")).id, adoptExisting: true }), /adoptExisting: Neon Auth is not enabled/);
   });
 
   it("enables on a declared branch, with its id in the Pulumi id", async () => {
-    const p = await newProject("auth-declared-branch");
+    const p = await createProjectThroughProvider("auth-declared-branch");
     const dev = (await call(neon, "POST", `/projects/${p.id}/branches`, { branch: { name: "dev" }, endpoints: [{ type: "read_write" }] })).body.branch;
     await new Promise((r) => setTimeout(r, 30));
     const created = await createAuth({ projectId: p.id, branchId: dev.id, authProvider: "mock" });
@@ -228,7 +209,7 @@ describe("AuthIntegration provider against the local Neon API", () => {
   });
 
   it("after an enable whose response (with the keys) was lost, re-enables to obtain keys instead of leaving a keyless integration", async () => {
-    const p = await newProject("auth-ambiguous");
+    const p = await createProjectThroughProvider("auth-ambiguous");
     neon.faults.add({ match: { operationId: "createNeonAuth" }, action: { kind: "commit_then_drop" } });
     const sent = mark();
     const created = await createAuth({ projectId: p.id });
@@ -242,7 +223,7 @@ describe("AuthIntegration provider against the local Neon API", () => {
   });
 
   it("hands Pulumi the id and the one-time keys when a follow-up fails, never putting a secret in the message; the next up finishes", async () => {
-    const p = await newProject("auth-init-failure");
+    const p = await createProjectThroughProvider("auth-init-failure");
     neon.faults.add({ match: { operationId: "addBranchNeonAuthTrustedDomain" }, action: { kind: "status", status: 500, message: "injected" } });
     const inputs = { projectId: p.id, oauthProviders: [{ id: "github", clientId: "gh-client", clientSecret: githubSecret }], trustedDomains: ["https://app.example.com"] };
     let failure: any;
@@ -273,12 +254,11 @@ describe("AuthIntegration provider against the local Neon API", () => {
   });
 
   it("records what is live when an update fails half-way, with the client secret that was set", async () => {
-    const p = await newProject("auth-update-failure");
+    const p = await createProjectThroughProvider("auth-update-failure");
     const inputs = { projectId: p.id, oauthProviders: [{ id: "google" }] };
     const created = await createAuth(inputs);
     // The provider is added, then the domain fails; retries are off so the injected 503 is final.
-    setClientOverridesForTests({ operations: { firstPollDelayMs: 2, maxPollIntervalMs: 5 }, rateLimit: false, logger: false, retry: { maxAttempts: 1 } });
-    try {
+    await withoutRetries(neon, async () => {
       neon.faults.add({ match: { operationId: "addBranchNeonAuthTrustedDomain" }, action: { kind: "status", status: 503 } });
       const news = { ...inputs, oauthProviders: [{ id: "google" }, { id: "github", clientId: "gh-client", clientSecret: githubSecret }], trustedDomains: ["https://x.example.com"] };
       await assert.rejects(auth.update(created.id, created.outs as never, news as never), (err: any) => {
@@ -290,8 +270,6 @@ describe("AuthIntegration provider against the local Neon API", () => {
         assert.deepEqual(authIntegrationDiff(err.properties, news).changed, ["trustedDomains"]);
         return true;
       });
-    } finally {
-      await useLocalNeon(neon);
-    }
+    });
   });
 });

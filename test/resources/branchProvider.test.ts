@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
 import * as branch from "../../provider/resources/branch/lifecycle";
-import * as project from "../../provider/resources/project/lifecycle";
-import { call, startTestNeon } from "../support/neonLocal";
-import { neonClientForCall } from "../../provider/resources/common/providerConfig";
-import { resetProviderConfig, useLocalNeon } from "../support/providerContext";
+import {
+  checkAndCreate,
+  createProjectThroughProvider,
+  sentSince,
+  settledCall,
+  startNeonForProviderTests,
+  stopNeonForProviderTests,
+} from "../support/providerContext";
 
 type Outs = Record<string, any>;
 
@@ -13,38 +17,20 @@ describe("Branch provider against the local Neon API", () => {
   const exchanges: Exchange[] = [];
 
   before(async () => {
-    neon = await startTestNeon({ operationDelayMs: 5, onExchange: (e) => exchanges.push(e) });
-    await useLocalNeon(neon);
+    neon = await startNeonForProviderTests({ onExchange: (e) => exchanges.push(e) });
   });
-  after(async () => {
-    resetProviderConfig();
-    await neon.close();
-  });
+  after(() => stopNeonForProviderTests(neon));
   afterEach(() => neon.faults.clear());
 
   /** A fresh project (operations finished), so tests do not share branches. */
   async function newProject(name: string): Promise<{ projectId: string; defaultBranchId: string }> {
-    const { id, outs } = await project.create({ name } as never);
-    return { projectId: id, defaultBranchId: String((outs as Outs).defaultBranchId) };
+    const { id, outs } = await createProjectThroughProvider(name);
+    return { projectId: id, defaultBranchId: String(outs.defaultBranchId) };
   }
 
   async function createBranch(inputs: Record<string, unknown>) {
-    const checked = await branch.check({}, inputs);
-    assert.deepEqual(checked.failures, []);
-    const created = await branch.create(checked.inputs as never);
+    const created = await checkAndCreate(branch, inputs);
     return { id: created.id, outs: created.outs as Outs };
-  }
-
-  /** What the provider sent since `mark` (the request log's routes, with bodies from the exchanges). */
-  function sentSince(mark: number) {
-    return exchanges.slice(mark).map((e) => ({ method: e.method, route: e.route, status: e.status, body: e.requestBody }));
-  }
-
-  /** A raw call to the local Neon API whose operations have finished (the way the provider waits). */
-  async function settledCall(method: string, path: string, body?: unknown) {
-    const res = await call(neon, method, path, body);
-    await neonClientForCall().waitForOperations(res.body?.operations ?? []);
-    return res;
   }
 
   const liveBranch = (projectId: string, id: string) => neon.state().projects[projectId].branches[id]?.branch;
@@ -56,7 +42,7 @@ describe("Branch provider against the local Neon API", () => {
     const before = Date.now();
     const { id, outs } = await createBranch(inputs);
 
-    const posts = sentSince(mark).filter((e) => e.method === "POST");
+    const posts = sentSince(exchanges, mark).filter((e) => e.method === "POST");
     assert.deepEqual(posts.map((e) => e.route), ["/projects/{project_id}/branches"]);
     const body = posts[0].body as { branch: Record<string, unknown> };
     assert.deepEqual(Object.keys(body.branch).sort(), ["expires_at", "name", "protected"]);
@@ -88,7 +74,7 @@ describe("Branch provider against the local Neon API", () => {
     assert.deepEqual([d.changes, d.replaces], [true, []]);
     const mark2 = exchanges.length;
     const updated = (await branch.update(id, read1.props, news as never)).outs as Outs;
-    const patches = sentSince(mark2).filter((e) => e.method !== "GET");
+    const patches = sentSince(exchanges, mark2).filter((e) => e.method !== "GET");
     assert.deepEqual(patches.map((e) => `${e.method} ${e.route}`), ["PATCH /projects/{project_id}/branches/{branch_id}"]);
     const patch = (patches[0].body as { branch: Record<string, unknown> }).branch;
     assert.deepEqual(Object.keys(patch).sort(), ["expires_at", "name"], "only what changed; protected was unchanged");
@@ -104,7 +90,7 @@ describe("Branch provider against the local Neon API", () => {
     const mark3 = exchanges.length;
     await branch.del(id, read2.props);
     assert.equal(liveBranch(projectId, id), undefined);
-    assert.deepEqual(sentSince(mark3).filter((e) => e.method === "DELETE").map((e) => e.status), [200]);
+    assert.deepEqual(sentSince(exchanges, mark3).filter((e) => e.method === "DELETE").map((e) => e.status), [200]);
     await branch.del(id, read2.props); // already gone: Neon answers 204, still fine
   });
 
@@ -141,7 +127,7 @@ describe("Branch provider against the local Neon API", () => {
     assert.deepEqual([d.changes, d.replaces], [true, []]);
     const mark = exchanges.length;
     const updated = (await branch.update(created.id, created.outs, news as never)).outs as Outs;
-    const patch = sentSince(mark).find((e) => e.method === "PATCH")!;
+    const patch = sentSince(exchanges, mark).find((e) => e.method === "PATCH")!;
     assert.deepEqual(patch.body, { branch: { expires_at: null } });
     assert.equal(liveBranch(projectId, created.id).expires_at, undefined);
     assert.equal(updated.expiresAt, null);
@@ -153,9 +139,9 @@ describe("Branch provider against the local Neon API", () => {
   it("read of a branch deleted outside Pulumi reports it gone", async () => {
     const { projectId } = await newProject("branch-gone");
     const { id, outs } = await createBranch({ projectId, name: "doomed" });
-    await settledCall("DELETE", `/projects/${projectId}/branches/${id}`);
+    await settledCall(neon, "DELETE", `/projects/${projectId}/branches/${id}`);
     assert.deepEqual(await branch.read(id, outs), {});
-    await settledCall("DELETE", `/projects/${projectId}`);
+    await settledCall(neon, "DELETE", `/projects/${projectId}`);
     assert.deepEqual(await branch.read(id, outs), {}, "also when the whole project is gone");
     await branch.del(id, outs);
   });
@@ -190,7 +176,7 @@ describe("Branch provider against the local Neon API", () => {
     const mark = exchanges.length;
     const adopted = await createBranch(inputs);
     assert.equal(adopted.id, defaultBranchId);
-    assert.deepEqual(sentSince(mark).filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.route}`), ["PATCH /projects/{project_id}/branches/{branch_id}"]);
+    assert.deepEqual(sentSince(exchanges, mark).filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.route}`), ["PATCH /projects/{project_id}/branches/{branch_id}"]);
     assert.equal(liveBranch(projectId, defaultBranchId).protected, true);
     assert.equal(adopted.outs.defaultBranch, true);
     assert.equal(adopted.outs.name, "main");
@@ -203,7 +189,7 @@ describe("Branch provider against the local Neon API", () => {
 
     const mark2 = exchanges.length;
     await branch.del(adopted.id, updated);
-    assert.deepEqual(sentSince(mark2), [], "releasing sends nothing to Neon");
+    assert.deepEqual(sentSince(exchanges, mark2), [], "releasing sends nothing to Neon");
     assert.equal(liveBranch(projectId, defaultBranchId).protected, true, "released as it is");
   });
 
@@ -229,7 +215,7 @@ describe("Branch provider against the local Neon API", () => {
     await assert.rejects(branch.del(parent.id, parent.outs), new RegExp(`it has child branches: delete child branches ${child.id} first`));
 
     const promoted = await createBranch({ projectId, name: "promoted" });
-    assert.equal((await settledCall("POST", `/projects/${projectId}/branches/${promoted.id}/set_as_default`)).status, 200);
+    assert.equal((await settledCall(neon, "POST", `/projects/${projectId}/branches/${promoted.id}/set_as_default`)).status, 200);
     await assert.rejects(branch.del(promoted.id, promoted.outs), /it is the project's default branch, which Neon never deletes: make another branch the default first/);
   });
 
@@ -269,11 +255,11 @@ describe("Branch provider against the local Neon API", () => {
 
   it("creates a branch by restoring a snapshot to a new branch, leaving the default branch alone", async () => {
     const { projectId, defaultBranchId } = await newProject("branch-restore");
-    const snap = (await settledCall("POST", `/projects/${projectId}/branches/${defaultBranchId}/snapshot?name=before-migration`)).body.snapshot;
+    const snap = (await settledCall(neon, "POST", `/projects/${projectId}/branches/${defaultBranchId}/snapshot?name=before-migration`)).body.snapshot;
     const inputs = { projectId, restoreFromSnapshotId: snap.id, name: "inspect", protected: true };
     const mark = exchanges.length;
     const restored = await createBranch(inputs);
-    const writes = sentSince(mark).filter((e) => e.method !== "GET");
+    const writes = sentSince(exchanges, mark).filter((e) => e.method !== "GET");
     assert.deepEqual(
       writes.map((e) => `${e.method} ${e.route} ${JSON.stringify(e.body)}`),
       [
@@ -300,7 +286,7 @@ describe("Branch provider against the local Neon API", () => {
     const inputs = { projectId, name: "as-of", parentTimestamp: at };
     const mark = exchanges.length;
     const pitr = await createBranch(inputs);
-    assert.deepEqual(sentSince(mark).find((e) => e.method === "POST")!.body, { branch: { name: "as-of", parent_timestamp: at } });
+    assert.deepEqual(sentSince(exchanges, mark).find((e) => e.method === "POST")!.body, { branch: { name: "as-of", parent_timestamp: at } });
     assert.equal(liveBranch(projectId, pitr.id).parent_timestamp, at);
     assert.equal(liveBranch(projectId, pitr.id).parent_id, defaultBranchId);
     assert.equal((await branch.diff(pitr.id, pitr.outs, inputs)).changes, false);

@@ -1,49 +1,41 @@
 import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
 import * as auth from "../../provider/resources/authIntegration/lifecycle";
-import { setClientOverridesForTests } from "../../provider/resources/common/providerConfig";
 import * as dataApi from "../../provider/resources/dataApi/lifecycle";
 import * as project from "../../provider/resources/project/lifecycle";
 import * as snapshot from "../../provider/resources/snapshot/lifecycle";
-import { call, startTestNeon } from "../support/neonLocal";
-import { resetProviderConfig, useLocalNeon } from "../support/providerContext";
+import { call } from "../support/neonLocal";
+import {
+  checkAndCreate,
+  createProjectThroughProvider,
+  startNeonForProviderTests,
+  stopNeonForProviderTests,
+  withoutRetries,
+} from "../support/providerContext";
 
 const jwks = "https://idp.example.com/.well-known/jwks.json";
 
 describe("DataApi provider against the local Neon API", () => {
   let neon: NeonLocal;
   const exchanges: Exchange[] = [];
+  /** Observers a test adds to act on an exchange as it happens (to inject a fault at the right moment). */
   const hooks: ((e: Exchange) => void)[] = [];
 
   before(async () => {
-    neon = await startTestNeon({
-      operationDelayMs: 5,
+    neon = await startNeonForProviderTests({
       onExchange: (e) => {
         exchanges.push(e);
         for (const hook of hooks) hook(e);
       },
     });
-    await useLocalNeon(neon);
   });
-  after(async () => {
-    resetProviderConfig();
-    await neon.close();
-  });
+  after(() => stopNeonForProviderTests(neon));
   afterEach(() => {
     neon.faults.clear();
     hooks.length = 0;
   });
 
-  async function newProject(name: string) {
-    const created = await project.create({ name } as never);
-    return { id: created.id, outs: created.outs as Record<string, any> };
-  }
-
-  async function createDataApi(inputs: Record<string, unknown>) {
-    const checked = await dataApi.check({}, inputs);
-    assert.deepEqual(checked.failures, []);
-    return dataApi.create(checked.inputs as never);
-  }
+  const createDataApi = (inputs: Record<string, unknown>) => checkAndCreate(dataApi, inputs);
 
   const mark = () => {
     const from = exchanges.length;
@@ -52,7 +44,7 @@ describe("DataApi provider against the local Neon API", () => {
   const record = (projectId: string, branchId: string, db = "neondb") => neon.state().projects[projectId].branches[branchId]?.dataApis[db];
 
   it("creates with external auth and settings, reads, updates settings in place, reads again and deletes", async () => {
-    const p = await newProject("data-api-crud");
+    const p = await createProjectThroughProvider("data-api-crud");
     const inputs = { projectId: p.id, authProvider: "external", jwksUrl: jwks, jwtAudience: "app", providerName: "Clerk", settings: { dbSchemas: ["public", "api"], dbMaxRows: 500 } };
     const sent = mark();
     const created = await createDataApi(inputs);
@@ -99,7 +91,7 @@ describe("DataApi provider against the local Neon API", () => {
   });
 
   it("detects settings drift on refresh, and the next up PATCHes it back", async () => {
-    const p = await newProject("data-api-drift");
+    const p = await createProjectThroughProvider("data-api-drift");
     const inputs = { projectId: p.id, authProvider: "external", jwksUrl: jwks, settings: { dbMaxRows: 100 } };
     const created = await createDataApi(inputs);
     await call(neon, "PATCH", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/data-api/neondb`, { settings: { db_max_rows: 7 } });
@@ -112,7 +104,7 @@ describe("DataApi provider against the local Neon API", () => {
   });
 
   it("replaces (deleting first) for new auth options, database, declared branch or project; updates for settings", async () => {
-    const p = await newProject("data-api-replace-keys");
+    const p = await createProjectThroughProvider("data-api-replace-keys");
     const inputs = { projectId: p.id, authProvider: "external", jwksUrl: jwks };
     const outs = (await createDataApi(inputs)).outs as Record<string, any>;
     const expect = async (news: Record<string, unknown>, replaces: string[]) => {
@@ -134,7 +126,7 @@ describe("DataApi provider against the local Neon API", () => {
   });
 
   it("read of a Data API deleted outside Pulumi, or of a deleted project, reports it gone", async () => {
-    const p = await newProject("data-api-gone");
+    const p = await createProjectThroughProvider("data-api-gone");
     const created = await createDataApi({ projectId: p.id, authProvider: "external", jwksUrl: jwks });
     await call(neon, "DELETE", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/data-api/neondb`);
     assert.deepEqual(await dataApi.read(created.id, created.outs as never), {});
@@ -145,7 +137,7 @@ describe("DataApi provider against the local Neon API", () => {
   });
 
   it("refuses to create over an existing Data API, saying how to adopt it; adopts it when asked and releases it on delete", async () => {
-    const p = await newProject("data-api-adopt");
+    const p = await createProjectThroughProvider("data-api-adopt");
     await call(neon, "POST", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/data-api/neondb`, { auth_provider: "external", jwks_url: jwks });
     await assert.rejects(createDataApi({ projectId: p.id }), /the Data API is already enabled for database neondb .* Set adoptExisting: true/);
     const sent = mark();
@@ -157,7 +149,7 @@ describe("DataApi provider against the local Neon API", () => {
   });
 
   it("after a create whose response was lost, looks before creating again and keeps the one that exists", async () => {
-    const p = await newProject("data-api-ambiguous");
+    const p = await createProjectThroughProvider("data-api-ambiguous");
     neon.faults.add({ match: { operationId: "createProjectBranchDataAPI" }, action: { kind: "commit_then_drop" } });
     const sent = mark();
     const created = await createDataApi({ projectId: p.id, authProvider: "external", jwksUrl: jwks });
@@ -170,14 +162,13 @@ describe("DataApi provider against the local Neon API", () => {
   });
 
   it("hands Pulumi the id and URL when the Data API was created but reading it back failed", async () => {
-    const p = await newProject("data-api-init-failure");
-    setClientOverridesForTests({ operations: { firstPollDelayMs: 2, maxPollIntervalMs: 5 }, rateLimit: false, logger: false, retry: { maxAttempts: 1 } });
+    const p = await createProjectThroughProvider("data-api-init-failure");
     hooks.push((e) => {
       if (e.operationId === "createProjectBranchDataAPI" && e.status === 201) {
         neon.faults.add({ match: { operationId: "getProjectBranchDataAPI" }, action: { kind: "status", status: 503 } });
       }
     });
-    try {
+    await withoutRetries(neon, async () => {
       await assert.rejects(createDataApi({ projectId: p.id, authProvider: "external", jwksUrl: jwks }), (err: any) => {
         assert.equal(err.name, "ResourceInitFailure");
         assert.equal(err.id, `${p.id}/default/neondb`);
@@ -186,13 +177,11 @@ describe("DataApi provider against the local Neon API", () => {
         assert.match(err.message, /Neon Data API .* was created, but finishing it failed/);
         return true;
       });
-    } finally {
-      await useLocalNeon(neon);
-    }
+    });
   });
 
   it("creates on a declared branch and database, with both in the Pulumi id", async () => {
-    const p = await newProject("data-api-declared");
+    const p = await createProjectThroughProvider("data-api-declared");
     await call(neon, "POST", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/databases`, { database: { name: "app", owner_name: "neondb_owner" } });
     await new Promise((r) => setTimeout(r, 30));
     const created = await createDataApi({ projectId: p.id, branchId: p.outs.defaultBranchId, databaseName: "app", authProvider: "external", jwksUrl: jwks });
@@ -207,18 +196,14 @@ describe("Branch-scoped resources across a restore of the default branch (the ag
   let neon: NeonLocal;
 
   before(async () => {
-    neon = await startTestNeon({ operationDelayMs: 5 });
-    await useLocalNeon(neon);
+    neon = await startNeonForProviderTests();
   });
-  after(async () => {
-    resetProviderConfig();
-    await neon.close();
-  });
+  after(() => stopNeonForProviderTests(neon));
 
   it("leaves Neon Auth, the Data API and the snapshot unchanged: no diff, same keys and URL, found on the new branch", async () => {
-    const created = await project.create({ name: "agent-tenant" } as never);
+    const created = await createProjectThroughProvider("agent-tenant");
     const projectId = created.id;
-    const projectOuts = created.outs as Record<string, any>;
+    const projectOuts = created.outs;
     const oldBranch = projectOuts.defaultBranchId;
 
     const authInputs = { projectId, trustedDomains: ["https://agent.example.com"] };

@@ -2,10 +2,14 @@ import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
 import * as branch from "../../provider/resources/branch/lifecycle";
 import * as endpoint from "../../provider/resources/endpoint/lifecycle";
-import * as project from "../../provider/resources/project/lifecycle";
-import { call, startTestNeon } from "../support/neonLocal";
-import { neonClientForCall } from "../../provider/resources/common/providerConfig";
-import { resetProviderConfig, useLocalNeon } from "../support/providerContext";
+import {
+  checkAndCreate,
+  createProjectThroughProvider,
+  sentSince,
+  settledCall,
+  startNeonForProviderTests,
+  stopNeonForProviderTests,
+} from "../support/providerContext";
 
 type Outs = Record<string, any>;
 
@@ -14,20 +18,15 @@ describe("Endpoint provider against the local Neon API", () => {
   const exchanges: Exchange[] = [];
 
   before(async () => {
-    neon = await startTestNeon({ operationDelayMs: 5, onExchange: (e) => exchanges.push(e) });
-    await useLocalNeon(neon);
+    neon = await startNeonForProviderTests({ onExchange: (e) => exchanges.push(e) });
   });
-  after(async () => {
-    resetProviderConfig();
-    await neon.close();
-  });
+  after(() => stopNeonForProviderTests(neon));
   afterEach(() => neon.faults.clear());
 
   /** A fresh project (operations finished) with its default branch and compute. */
   async function newProject(name: string): Promise<{ projectId: string; defaultBranchId: string; defaultEndpointId: string }> {
-    const { id, outs } = await project.create({ name } as never);
-    const o = outs as Outs;
-    return { projectId: id, defaultBranchId: String(o.defaultBranchId), defaultEndpointId: String(o.defaultEndpointId) };
+    const { id, outs } = await createProjectThroughProvider(name);
+    return { projectId: id, defaultBranchId: String(outs.defaultBranchId), defaultEndpointId: String(outs.defaultEndpointId) };
   }
 
   /** A branch without a compute (Neon creates none unless asked). */
@@ -36,23 +35,11 @@ describe("Endpoint provider against the local Neon API", () => {
   }
 
   async function createEndpoint(inputs: Record<string, unknown>) {
-    const checked = await endpoint.check({}, inputs);
-    assert.deepEqual(checked.failures, []);
-    const created = await endpoint.create(checked.inputs as never);
+    const created = await checkAndCreate(endpoint, inputs);
     return { id: created.id, outs: created.outs as Outs };
   }
 
-  function sentSince(mark: number) {
-    return exchanges.slice(mark).map((e) => ({ method: e.method, route: e.route, status: e.status, body: e.requestBody }));
-  }
-  const writesSince = (mark: number) => sentSince(mark).filter((e) => e.method !== "GET");
-
-  /** A raw call to the local Neon API whose operations have finished (the way the provider waits). */
-  async function settledCall(method: string, path: string, body?: unknown) {
-    const res = await call(neon, method, path, body);
-    await neonClientForCall().waitForOperations(res.body?.operations ?? []);
-    return res;
-  }
+  const writesSince = (mark: number) => sentSince(exchanges, mark).filter((e) => e.method !== "GET");
 
   const liveEndpoint = (projectId: string, id: string) => neon.state().projects[projectId].endpoints[id];
 
@@ -139,7 +126,7 @@ describe("Endpoint provider against the local Neon API", () => {
   it("read of a compute deleted outside Pulumi reports it gone", async () => {
     const { projectId } = await newProject("endpoint-gone");
     const { id, outs } = await createEndpoint({ projectId, type: "read_only" });
-    await settledCall("DELETE", `/projects/${projectId}/endpoints/${id}`);
+    await settledCall(neon, "DELETE", `/projects/${projectId}/endpoints/${id}`);
     assert.deepEqual(await endpoint.read(id, outs), {});
   });
 
@@ -180,8 +167,8 @@ describe("Endpoint provider against the local Neon API", () => {
     assert.equal((await endpoint.diff(adopted.id, adopted.outs, inputs)).changes, false);
 
     // Restoring the default branch from a snapshot moves the compute to the restored branch.
-    const snap = (await settledCall("POST", `/projects/${projectId}/branches/${defaultBranchId}/snapshot?name=s1`)).body.snapshot;
-    const restore = await settledCall("POST", `/projects/${projectId}/snapshots/${snap.id}/restore`, { target_branch_id: defaultBranchId, finalize_restore: true });
+    const snap = (await settledCall(neon, "POST", `/projects/${projectId}/branches/${defaultBranchId}/snapshot?name=s1`)).body.snapshot;
+    const restore = await settledCall(neon, "POST", `/projects/${projectId}/snapshots/${snap.id}/restore`, { target_branch_id: defaultBranchId, finalize_restore: true });
     assert.equal(restore.status, 200);
     const refreshed = ((await endpoint.read(adopted.id, adopted.outs)) as { props: Outs }).props;
     assert.equal(refreshed.branchId, restore.body.branch.id, "the live branch is reported");
@@ -190,14 +177,14 @@ describe("Endpoint provider against the local Neon API", () => {
 
     const mark2 = exchanges.length;
     await endpoint.del(adopted.id, refreshed);
-    assert.deepEqual(sentSince(mark2), [], "releasing sends nothing to Neon");
+    assert.deepEqual(sentSince(exchanges, mark2), [], "releasing sends nothing to Neon");
     assert.ok(liveEndpoint(projectId, defaultEndpointId), "the default compute still exists");
   });
 
   it("adopts a compute by id, keeps the settings it does not manage, and stays adopted when adoptId is dropped", async () => {
     const { projectId } = await newProject("endpoint-adopt-id");
     const branchId = await newBranch(projectId, "b-adopt");
-    const existing = (await settledCall("POST", `/projects/${projectId}/endpoints`, {
+    const existing = (await settledCall(neon, "POST", `/projects/${projectId}/endpoints`, {
       endpoint: { branch_id: branchId, type: "read_write", settings: { pgbouncer_settings: { max_client_conn: "300" } } },
     })).body.endpoint;
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { ManualClock, type NeonLocal } from "../../emulator";
 import * as project from "../../provider/resources/project/lifecycle";
-import { startTestNeon, call } from "../support/neonLocal";
-import { resetProviderConfig, useLocalNeon } from "../support/providerContext";
+import { call } from "../support/neonLocal";
+import { checkAndCreate, startNeonForProviderTests, stopNeonForProviderTests } from "../support/providerContext";
 
 const sponsored = "org-agent-sponsored-10000001";
 const paid = "org-agent-paid-10000002";
@@ -11,20 +11,12 @@ describe("NeonProject provider against the local Neon API", () => {
   let neon: NeonLocal;
 
   before(async () => {
-    neon = await startTestNeon({ operationDelayMs: 5 });
-    await useLocalNeon(neon);
+    neon = await startNeonForProviderTests();
   });
-  after(async () => {
-    resetProviderConfig();
-    await neon.close();
-  });
+  after(() => stopNeonForProviderTests(neon));
   afterEach(() => neon.faults.clear());
 
-  async function createProject(inputs: Record<string, unknown>) {
-    const checked = await project.check({}, inputs);
-    assert.deepEqual(checked.failures, []);
-    return project.create(checked.inputs as never);
-  }
+  const createProject = (inputs: Record<string, unknown>) => checkAndCreate(project, inputs);
 
   it("creates, reads, updates in place, reads again and deletes", async () => {
     const created = await createProject({ name: "tenant-crud", orgId: sponsored, historyRetentionSeconds: 3600, settings: { allowedIps: ["10.1.0.0/16"] } });
@@ -252,9 +244,8 @@ describe("NeonProject provider against the local Neon API", () => {
 describe("NeonProject provider with Neon's timings", () => {
   it("waits for operations before returning, with a manual clock", async () => {
     const clock = new ManualClock();
-    const neon = await startTestNeon({ clock, operationDelayMs: 300 });
+    const neon = await startNeonForProviderTests({ clock, operationDelayMs: 300 });
     try {
-      await useLocalNeon(neon);
       const ticking = setInterval(() => clock.advance(100), 1);
       try {
         const created = await project.create({ name: "slow" } as never);
@@ -264,8 +255,7 @@ describe("NeonProject provider with Neon's timings", () => {
         clearInterval(ticking);
       }
     } finally {
-      resetProviderConfig();
-      await neon.close();
+      await stopNeonForProviderTests(neon);
     }
   });
 });

@@ -1,34 +1,20 @@
 import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
-import * as project from "../../provider/resources/project/lifecycle";
 import * as snapshot from "../../provider/resources/snapshot/lifecycle";
-import { call, startTestNeon } from "../support/neonLocal";
-import { resetProviderConfig, useLocalNeon } from "../support/providerContext";
+import { call } from "../support/neonLocal";
+import { checkAndCreate, createProjectThroughProvider, startNeonForProviderTests, stopNeonForProviderTests } from "../support/providerContext";
 
 describe("Snapshot provider against the local Neon API", () => {
   let neon: NeonLocal;
   const exchanges: Exchange[] = [];
 
   before(async () => {
-    neon = await startTestNeon({ operationDelayMs: 5, onExchange: (e) => exchanges.push(e) });
-    await useLocalNeon(neon);
+    neon = await startNeonForProviderTests({ onExchange: (e) => exchanges.push(e) });
   });
-  after(async () => {
-    resetProviderConfig();
-    await neon.close();
-  });
+  after(() => stopNeonForProviderTests(neon));
   afterEach(() => neon.faults.clear());
 
-  async function newProject(name: string) {
-    const created = await project.create({ name } as never);
-    return { id: created.id, outs: created.outs as Record<string, any> };
-  }
-
-  async function createSnapshot(inputs: Record<string, unknown>) {
-    const checked = await snapshot.check({}, inputs);
-    assert.deepEqual(checked.failures, []);
-    return snapshot.create(checked.inputs as never);
-  }
+  const createSnapshot = (inputs: Record<string, unknown>) => checkAndCreate(snapshot, inputs);
 
   /** What the provider sent from here on. */
   const mark = () => {
@@ -37,7 +23,7 @@ describe("Snapshot provider against the local Neon API", () => {
   };
 
   it("creates from the default branch with query parameters, reads, updates name and expiry in place, reads again and deletes", async () => {
-    const p = await newProject("snap-crud");
+    const p = await createProjectThroughProvider("snap-crud");
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
     const sent = mark();
     const inputs = { projectId: p.id, name: "checkpoint-1", expiresAt };
@@ -89,7 +75,7 @@ describe("Snapshot provider against the local Neon API", () => {
   });
 
   it("PATCHes only what changed: a rename sends no expiry", async () => {
-    const p = await newProject("snap-patch-min");
+    const p = await createProjectThroughProvider("snap-patch-min");
     const created = await createSnapshot({ projectId: p.id, name: "a" });
     const sent = mark();
     await snapshot.update(created.id, created.outs as never, { projectId: p.id, name: "b" } as never);
@@ -97,7 +83,7 @@ describe("Snapshot provider against the local Neon API", () => {
   });
 
   it("refuses a child branch with a clear message before calling Neon", async () => {
-    const p = await newProject("snap-child");
+    const p = await createProjectThroughProvider("snap-child");
     const child = (await call(neon, "POST", `/projects/${p.id}/branches`, { branch: { name: "dev" } })).body.branch;
     const sent = mark();
     await assert.rejects(createSnapshot({ projectId: p.id, branchId: child.id }), /branchId: branch br-[a-z0-9-]+ \("dev"\) is a child of br-[a-z0-9-]+; Neon can only snapshot root branches/);
@@ -105,7 +91,7 @@ describe("Snapshot provider against the local Neon API", () => {
   });
 
   it("snapshots a declared root branch at a timestamp, and the next up shows no changes for an equal instant", async () => {
-    const p = await newProject("snap-at-time");
+    const p = await createProjectThroughProvider("snap-at-time");
     const branch = (await call(neon, "GET", `/projects/${p.id}/branches/${p.outs.defaultBranchId}`)).body.branch;
     const at = new Date(Math.max(Date.parse(branch.created_at), Date.now() - 1000));
     const stamp = at.toISOString().replace(/\.\d+Z$/, "Z");
@@ -118,7 +104,7 @@ describe("Snapshot provider against the local Neon API", () => {
   });
 
   it("replaces for a new LSN, timestamp, declared branch or project, and updates for name and expiry", async () => {
-    const p = await newProject("snap-replace-keys");
+    const p = await createProjectThroughProvider("snap-replace-keys");
     const inputs = { projectId: p.id, name: "x" };
     const outs = (await createSnapshot(inputs)).outs as Record<string, any>;
     const expect = async (news: Record<string, unknown>, replaces: string[]) => {
@@ -136,7 +122,7 @@ describe("Snapshot provider against the local Neon API", () => {
   });
 
   it("read of a snapshot deleted outside Pulumi, or of a deleted project, reports it gone", async () => {
-    const p = await newProject("snap-gone");
+    const p = await createProjectThroughProvider("snap-gone");
     const created = await createSnapshot({ projectId: p.id });
     assert.equal((await call(neon, "DELETE", `/projects/${p.id}/snapshots/${created.id}`)).status, 202);
     assert.deepEqual(await snapshot.read(created.id, created.outs as never), {});
@@ -147,7 +133,7 @@ describe("Snapshot provider against the local Neon API", () => {
   });
 
   it("adopts an existing snapshot, applies the declared name, and releases it on delete", async () => {
-    const p = await newProject("snap-adopt");
+    const p = await createProjectThroughProvider("snap-adopt");
     const existing = (await call(neon, "POST", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/snapshot?name=made-by-hand`)).body.snapshot;
     await new Promise((r) => setTimeout(r, 30));
     const sent = mark();
@@ -164,14 +150,14 @@ describe("Snapshot provider against the local Neon API", () => {
   });
 
   it("refuses to adopt a missing snapshot or one taken elsewhere, naming the field", async () => {
-    const p = await newProject("snap-adopt-bad");
+    const p = await createProjectThroughProvider("snap-adopt-bad");
     await assert.rejects(createSnapshot({ projectId: p.id, adoptId: "snap-missing-1" }), /adoptId: snapshot snap-missing-1 does not exist/);
     const existing = (await call(neon, "POST", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/snapshot`)).body.snapshot;
     await assert.rejects(createSnapshot({ projectId: p.id, adoptId: existing.id, lsn: "0/1" }), /cannot adopt snapshot .*lsn: snapshot .* was taken at LSN/);
   });
 
   it("after a create whose response was lost, finds the snapshot instead of taking a second one", async () => {
-    const p = await newProject("snap-ambiguous");
+    const p = await createProjectThroughProvider("snap-ambiguous");
     neon.faults.add({ match: { operationId: "createSnapshot" }, action: { kind: "commit_then_drop" } });
     const created = await createSnapshot({ projectId: p.id, name: "exactly-once" });
     const named = Object.values(neon.state().projects[p.id].snapshots).filter((s) => s.name === "exactly-once");
@@ -181,7 +167,7 @@ describe("Snapshot provider against the local Neon API", () => {
   });
 
   it("hands Pulumi the id when the snapshot was created but its operation failed", async () => {
-    const p = await newProject("snap-init-failure");
+    const p = await createProjectThroughProvider("snap-init-failure");
     neon.faults.failNextOperations(p.id, { count: 1, status: "failed" });
     await assert.rejects(createSnapshot({ projectId: p.id, name: "half-done" }), (err: any) => {
       assert.equal(err.name, "ResourceInitFailure");
