@@ -1,8 +1,9 @@
 /**
- * What every plugin-process spec file sets up, as projectPlugin.test.ts does for NeonProject: a
- * local Neon API, a Pulumi program directory with this package installed, the `__provider` text of
- * each resource it drives (installed form, as users get it), and one dynamic-provider plugin
- * process configured the way the engine configures it (the API key as secret stack config).
+ * What every plugin-process spec file sets up: a local Neon API, a Pulumi program directory with
+ * this package installed, the `__provider` text of each resource it drives (installed form, as
+ * users get it), and one dynamic-provider plugin process configured the way the engine configures
+ * it (the API key as secret stack config); and what each checks at the end, that no secret was
+ * printed.
  *
  * One plugin process serves a whole deployment, whatever the resource types, so one serves a
  * whole spec file here too.
@@ -53,6 +54,8 @@ export async function startPluginFixture(resources: readonly ResourceDir[], neon
     // NEON_API_HOST points at the local API so that a call made with the fallback key would be
     // seen (and refused with 401) instead of trying the real Neon.
     plugin = await startPluginProcess(consumer.dir, { NEON_OPERATION_POLL_MS: "5", NEON_API_KEY: decoyApiKey, NEON_API_HOST: neon.url });
+    // The engine's Configure only stores the config; the provider's configure runs on the first
+    // call for each `__provider` text.
     await plugin.configure({ "neon:apiKey": { secret: neon.apiKey }, "neon:apiHost": neon.url });
     return { neon, consumer, plugin, providers, close };
   } catch (err) {
@@ -74,6 +77,45 @@ export async function createProjectThroughPlugin(fixture: PluginFixture, name: s
   assert.ok(fixture.providers.project, "the fixture was started without the project provider");
   const { id, outputs } = await checkAndCreate(fixture.plugin, dynamicUrn("NeonProject", name), { name, __provider: fixture.providers.project });
   return { projectId: id, defaultBranchId: String(outputs.defaultBranchId), outputs };
+}
+
+/** The NeonProject outputs that hold a credential: the plugin must never print them. */
+export const projectCredentialOutputs = ["password", "connectionUri", "pooledConnectionUri"] as const;
+
+/**
+ * A fixture with the NeonProject the file's resources live in, created through the plugin as in a
+ * stack. The API key and the project's credentials go into `secrets`, the file's collection of
+ * what `assertNoSecretPrinted` checks at the end.
+ */
+export async function startPluginFixtureWithProject(
+  resources: readonly ResourceDir[],
+  projectName: string,
+  secrets: Set<string>,
+): Promise<{ fx: PluginFixture; projectId: string; defaultBranchId: string }> {
+  const fx = await startPluginFixture(resources);
+  try {
+    secrets.add(fx.neon.apiKey);
+    const project = await createProjectThroughPlugin(fx, projectName);
+    for (const key of projectCredentialOutputs) secrets.add(String(project.outputs[key]));
+    return { fx, projectId: project.projectId, defaultBranchId: project.defaultBranchId };
+  } catch (err) {
+    await fx.close();
+    throw err;
+  }
+}
+
+/**
+ * The last check of a plugin spec file: neither what the plugin printed nor an error message the
+ * engine would show (it shows them like the plugin's output) holds one of `secrets`, plain or
+ * URL-encoded (as in a connection string), nor the decoy key.
+ */
+export function assertNoSecretPrinted(plugin: PluginProcess, secrets: Iterable<string>, errorMessages: readonly string[]): void {
+  const printed = [plugin.stdout(), plugin.stderr(), ...errorMessages].join("\n");
+  for (const secret of secrets) {
+    assert.ok(!printed.includes(secret), `the plugin printed a secret (${secret.slice(0, 6)}…)`);
+    assert.ok(!printed.includes(encodeURIComponent(secret)));
+  }
+  assert.ok(!printed.includes(decoyApiKey));
 }
 
 /** The error of an RPC expected to fail. */

@@ -8,26 +8,17 @@
  */
 import assert from "node:assert/strict";
 import type { NeonLocal } from "../../emulator";
-import { call, startTestNeon } from "../support/neonLocal";
-import {
-  dynamicUrn,
-  PluginCallError,
-  prepareConsumer,
-  serializeProvider,
-  startPluginProcess,
-  unknownValue,
-  type Consumer,
-  type PluginProcess,
-} from "../support/pulumiPlugin";
+import { call } from "../support/neonLocal";
+import { dynamicUrn, serializeProvider, unknownValue, type Consumer, type PluginProcess } from "../support/pulumiPlugin";
+import { assertNoSecretPrinted, pluginError, projectCredentialOutputs, startPluginFixture, type PluginFixture } from "./pluginFixture";
 
 const sponsoredOrg = "org-agent-sponsored-10000001";
 const paidOrg = "org-agent-paid-10000002";
-/** What the plugin would use if `configure` had not run: a key the local Neon API refuses. */
-const decoyApiKey = "napi_decoy_key_that_must_never_be_used_0000";
 
 describe("NeonProject through the dynamic-provider plugin", function () {
   this.timeout(20_000);
 
+  let fx: PluginFixture;
   let neon: NeonLocal;
   let consumer: Consumer;
   let plugin: PluginProcess;
@@ -40,26 +31,14 @@ describe("NeonProject through the dynamic-provider plugin", function () {
   const requestsSince = (mark: number) => neon.requestLog.slice(mark);
 
   before(async () => {
-    neon = await startTestNeon({ operationDelayMs: 20 });
+    fx = await startPluginFixture(["project"], { operationDelayMs: 20 });
+    ({ neon, consumer, plugin } = fx);
+    providerText = fx.providers.project;
     secrets.add(neon.apiKey);
-    consumer = prepareConsumer();
-    providerText = (await serializeProvider("installed", "project", consumer)).text;
-    // NEON_API_HOST points at the local API so that a call made with the fallback key would be
-    // seen (and refused with 401) instead of trying the real Neon.
-    plugin = await startPluginProcess(consumer.dir, {
-      NEON_OPERATION_POLL_MS: "5",
-      NEON_API_KEY: decoyApiKey,
-      NEON_API_HOST: neon.url,
-    });
-    // The engine's Configure only stores the config; the provider's configure runs on the first
-    // call for each `__provider` text.
-    await plugin.configure({ "neon:apiKey": { secret: neon.apiKey }, "neon:apiHost": neon.url });
   });
 
   after(async () => {
-    await plugin?.kill();
-    consumer?.remove();
-    await neon?.close();
+    await fx?.close();
   });
 
   describe("configure", () => {
@@ -126,7 +105,7 @@ describe("NeonProject through the dynamic-provider plugin", function () {
       assert.equal(typeof outputs.password, "string");
       assert.match(String(outputs.connectionUri), /^postgresql:\/\/[^:]+:[^@]+@[^/]+\/[^?]+\?sslmode=require$/);
       assert.ok(String(outputs.connectionUri).includes(encodeURIComponent(String(outputs.password))));
-      for (const key of ["password", "connectionUri", "pooledConnectionUri"]) secrets.add(String(outputs[key]));
+      for (const key of projectCredentialOutputs) secrets.add(String(outputs[key]));
       assert.equal(neon.state().projects[id]?.project.name, "app");
     });
 
@@ -210,11 +189,7 @@ describe("NeonProject through the dynamic-provider plugin", function () {
     it("reports a create whose operations fail as ErrorResourceInitFailed carrying the project id, so Pulumi records it", async () => {
       const news = (await plugin.check(urn, {}, { name: "half-created", __provider: providerText })).inputs;
       neon.faults.failNextOperations(undefined, { status: "failed" });
-      const err = await plugin.create(dynamicUrn("NeonProject", "half-created"), news).then(
-        () => assert.fail("create should have failed"),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof PluginCallError, String(err));
+      const err = await pluginError(plugin.create(dynamicUrn("NeonProject", "half-created"), news));
       errorMessages.push(err.details, ...(err.initFailure?.reasons ?? []));
       assert.ok(err.initFailure, `no ErrorResourceInitFailed in ${err.message}`);
       const projectId = err.initFailure.id;
@@ -222,7 +197,7 @@ describe("NeonProject through the dynamic-provider plugin", function () {
       assert.equal(err.initFailure.properties.projectId, projectId);
       assert.equal(err.initFailure.reasons.length, 1);
       assert.match(err.details, new RegExp(`${projectId} was created, but finishing it failed`));
-      for (const key of ["password", "connectionUri", "pooledConnectionUri"]) {
+      for (const key of projectCredentialOutputs) {
         if (typeof err.initFailure.properties[key] === "string") secrets.add(String(err.initFailure.properties[key]));
       }
       // The engine stores these properties as the resource's outputs. The next `up` updates a
@@ -241,14 +216,8 @@ describe("NeonProject through the dynamic-provider plugin", function () {
   // Last: it checks everything the plugin printed during the tests above.
   describe("diagnostics", () => {
     it("never prints the API key, a password or a connection string, nor puts one in an error", () => {
-      // Error messages are shown by the engine like the plugin's output.
-      const printed = [plugin.stdout(), plugin.stderr(), ...errorMessages].join("\n");
       assert.ok(secrets.size >= 4, "the secrets of the lifecycle were collected");
-      for (const secret of secrets) {
-        assert.ok(!printed.includes(secret), `the plugin printed a secret (${secret.slice(0, 6)}…)`);
-        assert.ok(!printed.includes(encodeURIComponent(secret)));
-      }
-      assert.ok(!printed.includes(decoyApiKey));
+      assertNoSecretPrinted(plugin, secrets, errorMessages);
     });
   });
 });
