@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { NeonClient } from "../../provider/client";
 import { branch, connectionDetails, createdBranch, database, endpoint, operation, project, role, T0 } from "./helpers/fixtures";
-import { type Reply, ScriptedServer } from "./helpers/scriptedServer";
+import { type Reply, scriptedServerForSuite } from "./helpers/scriptedServer";
 import { testClient } from "./helpers/testClient";
 
 interface RouteCase {
@@ -243,12 +243,7 @@ const cases: Record<string, RouteCase> = {
 };
 
 describe("client methods: what each one sends", () => {
-  let server: ScriptedServer;
-  before(async () => {
-    server = await ScriptedServer.start();
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const server = scriptedServerForSuite();
 
   for (const [name, route] of Object.entries(cases)) {
     it(`${name} → ${route.method} ${route.path}${route.query === undefined ? "" : `?${route.query}`}`, async () => {

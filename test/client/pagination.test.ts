@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { branch, operation, project } from "./helpers/fixtures";
-import { ScriptedServer } from "./helpers/scriptedServer";
+import { scriptedServerForSuite } from "./helpers/scriptedServer";
 import { testClient } from "./helpers/testClient";
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -10,12 +10,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe("pagination", () => {
-  let server: ScriptedServer;
-  before(async () => {
-    server = await ScriptedServer.start();
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const server = scriptedServerForSuite();
 
   it("walks projects by pagination.cursor until a page comes back short", async () => {
     server.on("GET", "/projects", (request) => {

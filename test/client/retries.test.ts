@@ -12,19 +12,14 @@ import {
   NeonTimeoutError,
 } from "../../provider/client";
 import { branch, createdBranch, project } from "./helpers/fixtures";
-import { neonError, ScriptedServer } from "./helpers/scriptedServer";
+import { neonError, scriptedServerForSuite } from "./helpers/scriptedServer";
 import { rejectionOf, TEST_API_KEY, testClient } from "./helpers/testClient";
 
 const LOCKED = neonError(423, "LOCKED", "project already has running conflicting operations, scheduling of new ones is prohibited");
 const BRANCHES = "/projects/p-1/branches";
 
 describe("client retries over HTTP", () => {
-  let server: ScriptedServer;
-  before(async () => {
-    server = await ScriptedServer.start();
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const server = scriptedServerForSuite();
 
   it("retries a 423 on POST until the lock clears, with one request id and counted attempts", async () => {
     server.on("POST", BRANCHES, LOCKED, LOCKED, { status: 201, body: createdBranch([]) });

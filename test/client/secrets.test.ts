@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { NeonClient } from "../../provider/client";
 import { branch, connectionDetails, createdBranch, operation, project } from "./helpers/fixtures";
-import { neonError, ScriptedServer } from "./helpers/scriptedServer";
+import { neonError, scriptedServerForSuite } from "./helpers/scriptedServer";
 import { rejectionOf, TEST_API_KEY, testClient } from "./helpers/testClient";
 
 const PASSWORD = "npg_Pa55w0rdSecretXYZ";
@@ -30,12 +30,7 @@ function assertNoSecrets(value: unknown, what: string): void {
 }
 
 describe("secrets never leak into errors, logs or the client object", () => {
-  let server: ScriptedServer;
-  before(async () => {
-    server = await ScriptedServer.start();
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const server = scriptedServerForSuite();
 
   it("keeps the key, passwords and secrets out of every error and every log line", async () => {
     const { client, logLines } = testClient(server, { retry: { maxAttempts: 2 } });

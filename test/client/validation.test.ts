@@ -1,16 +1,11 @@
 import * as assert from "node:assert/strict";
 import { NeonResponseValidationError } from "../../provider/client";
 import { branch, project } from "./helpers/fixtures";
-import { ScriptedServer } from "./helpers/scriptedServer";
+import { scriptedServerForSuite } from "./helpers/scriptedServer";
 import { rejectionOf, testClient } from "./helpers/testClient";
 
 describe("response validation", () => {
-  let server: ScriptedServer;
-  before(async () => {
-    server = await ScriptedServer.start();
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const server = scriptedServerForSuite();
 
   it("names the field and the route when a field the client relies on has the wrong type", async () => {
     server.on("GET", "/projects/p-1", { status: 200, body: { project: project({ pg_version: "seventeen" }) } });

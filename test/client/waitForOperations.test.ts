@@ -1,19 +1,14 @@
 import * as assert from "node:assert/strict";
 import { NeonAbortError, NeonConfigurationError, NeonOperationFailedError, NeonOperationTimeoutError } from "../../provider/client";
 import { createdBranch, operation } from "./helpers/fixtures";
-import { ScriptedServer } from "./helpers/scriptedServer";
+import { scriptedServerForSuite } from "./helpers/scriptedServer";
 import { rejectionOf, testClient } from "./helpers/testClient";
 
 const BRANCHES = "/projects/p-1/branches";
 const op = (id: string) => `/projects/p-1/operations/${id}`;
 
 describe("waiting for Neon operations", () => {
-  let server: ScriptedServer;
-  before(async () => {
-    server = await ScriptedServer.start();
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const server = scriptedServerForSuite();
 
   it("polls only the operations not yet terminal, backing off from a short first poll", async () => {
     server.on("POST", BRANCHES, { status: 201, body: createdBranch([operation("op-a", "finished"), operation("op-b", "running")]) });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** What the server saw, in arrival order. `path` is below the /api/v2 prefix, without the query. */
@@ -27,51 +27,60 @@ export const API_PREFIX = "/api/v2";
 export class ScriptedServer {
   readonly requests: RecordedRequest[] = [];
   private readonly scripts = new Map<string, { steps: Step[]; next: number }>();
-
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private readonly server: Server = createServer((req, res) => this.answer(req, res));
+  private baseUrl: string | undefined;
 
   static async start(): Promise<ScriptedServer> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    const scripted = new ScriptedServer(server, `http://127.0.0.1:${port}${API_PREFIX}`);
-    server.on("request", (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const url = new URL(req.url ?? "/", "http://localhost");
-        const bodyText = Buffer.concat(chunks).toString("utf8");
-        const recorded: RecordedRequest = {
-          method: req.method ?? "GET",
-          path: url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname,
-          query: url.searchParams,
-          headers: req.headers,
-          bodyText,
-          body: bodyText === "" ? undefined : JSON.parse(bodyText),
-        };
-        scripted.requests.push(recorded);
-        const reply = scripted.replyFor(recorded);
-        if ("drop" in reply) {
-          req.socket.destroy();
-          return;
-        }
-        const send = (): void => {
-          const payload = reply.rawBody ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
-          res.writeHead(reply.status, {
-            ...(payload === "" ? {} : { "content-type": "application/json" }),
-            "x-request-id": String(req.headers["x-request-id"] ?? ""),
-            ...reply.headers,
-          });
-          res.end(payload);
-        };
-        if (reply.delayMs === undefined) send();
-        else setTimeout(send, reply.delayMs);
-      });
-    });
+    const scripted = new ScriptedServer();
+    await scripted.listen();
     return scripted;
+  }
+
+  /** The API base URL (with the /api/v2 prefix); there is one once the server listens. */
+  get url(): string {
+    if (this.baseUrl === undefined) throw new Error("the scripted server is not listening yet: start it in a before hook");
+    return this.baseUrl;
+  }
+
+  /** Listens on a free loopback port. */
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}${API_PREFIX}`;
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const bodyText = Buffer.concat(chunks).toString("utf8");
+      const recorded: RecordedRequest = {
+        method: req.method ?? "GET",
+        path: url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        bodyText,
+        body: bodyText === "" ? undefined : JSON.parse(bodyText),
+      };
+      this.requests.push(recorded);
+      const reply = this.replyFor(recorded);
+      if ("drop" in reply) {
+        req.socket.destroy();
+        return;
+      }
+      const send = (): void => {
+        const payload = reply.rawBody ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
+        res.writeHead(reply.status, {
+          ...(payload === "" ? {} : { "content-type": "application/json" }),
+          "x-request-id": String(req.headers["x-request-id"] ?? ""),
+          ...reply.headers,
+        });
+        res.end(payload);
+      };
+      if (reply.delayMs === undefined) send();
+      else setTimeout(send, reply.delayMs);
+    });
   }
 
   /** Scripts `METHOD path` (path below /api/v2, no query). Replaces any earlier script for it. */
@@ -103,6 +112,19 @@ export class ScriptedServer {
     script.next += 1;
     return typeof step === "function" ? step(request) : step;
   }
+}
+
+/**
+ * One scripted server for the enclosing describe block: listening before its first test, its
+ * scripts and recorded requests cleared after each test (so no test sees another's), closed after
+ * the block.
+ */
+export function scriptedServerForSuite(): ScriptedServer {
+  const server = new ScriptedServer();
+  before(() => server.listen());
+  afterEach(() => server.reset());
+  after(() => server.close());
+  return server;
 }
 
 /** A Neon error body. */
