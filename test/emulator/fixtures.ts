@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { NeonLocal } from "../../emulator";
-import { call } from "../support/neonLocal";
+import { call, startTestNeon } from "../support/neonLocal";
 
 export const sponsoredOrgId = "org-agent-sponsored-10000001";
 export const paidOrgId = "org-agent-paid-10000002";
@@ -15,6 +15,16 @@ export async function createProject(neon: NeonLocal, project: Record<string, unk
   const res = await call(neon, "POST", "/projects", { project });
   assert.equal(res.status, 201, `createProject: ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/**
+ * A local Neon API holding one new project, for suites about what lives on its default branch
+ * (roles, databases, Neon Auth, the Data API): the CreatedProject body and that branch's path.
+ */
+export async function startNeonWithProject(): Promise<{ neon: NeonLocal; created: any; branchPath: string }> {
+  const neon = await startTestNeon();
+  const created = await createProject(neon);
+  return { neon, created, branchPath: `/projects/${created.project.id}/branches/${created.branch.id}` };
 }
 
 /** Creates a branch (201 expected) and returns the CreatedBranch body. */

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import type { NeonLocal } from "../../emulator";
-import { call, startTestNeon } from "../support/neonLocal";
-import { createProject, stateText } from "./fixtures";
+import { call } from "../support/neonLocal";
+import { startNeonWithProject, stateText } from "./fixtures";
 
 describe("local Neon API: names that are JavaScript built-ins", () => {
   let neon: NeonLocal;
@@ -15,9 +15,7 @@ describe("local Neon API: names that are JavaScript built-ins", () => {
   let base: string;
 
   before(async () => {
-    neon = await startTestNeon();
-    project = await createProject(neon);
-    base = `/projects/${project.project.id}/branches/${project.branch.id}`;
+    ({ neon, created: project, branchPath: base } = await startNeonWithProject());
   });
   after(() => neon.close());
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { NeonLocal } from "../../emulator";
 import { call, startTestNeon } from "../support/neonLocal";
-import { assertError, createBranch, createProject, stateText } from "./fixtures";
+import { assertError, createBranch, createProject, startNeonWithProject, stateText } from "./fixtures";
 
 describe("local Neon API: roles", () => {
   let neon: NeonLocal;
@@ -10,10 +10,8 @@ describe("local Neon API: roles", () => {
   let base: string;
 
   before(async () => {
-    neon = await startTestNeon();
-    project = await createProject(neon);
+    ({ neon, created: project, branchPath: base } = await startNeonWithProject());
     pid = project.project.id;
-    base = `/projects/${pid}/branches/${project.branch.id}`;
   });
   after(() => neon.close());
 
@@ -135,10 +133,8 @@ describe("local Neon API: databases", () => {
   let base: string;
 
   before(async () => {
-    neon = await startTestNeon();
-    project = await createProject(neon);
+    ({ neon, created: project, branchPath: base } = await startNeonWithProject());
     pid = project.project.id;
-    base = `/projects/${pid}/branches/${project.branch.id}`;
     await call(neon, "POST", `${base}/roles`, { role: { name: "shop_owner" } });
   });
   after(() => neon.close());

@@ -29,6 +29,15 @@ describe("local Neon API: snapshots", () => {
     return res.body.snapshot;
   }
 
+  /** Restores a snapshot to a new branch and finalizes it (the two-step swap), operations finished; the new branch's id. */
+  async function restoreAndFinalize(projectId: string, snapshotId: string): Promise<string> {
+    const restoredId = (await call(neon, "POST", `/projects/${projectId}/snapshots/${snapshotId}/restore`, {})).body.branch.id;
+    clock.advance(settle);
+    assert.equal((await call(neon, "POST", `/projects/${projectId}/branches/${restoredId}/finalize_restore`)).status, 200);
+    clock.advance(settle);
+    return restoredId;
+  }
+
   const branch = async (projectId: string, branchId: string) =>
     (await call(neon, "GET", `/projects/${projectId}/branches/${branchId}`)).body.branch;
   const connectionUri = async (projectId: string, pooled = false) => {
@@ -297,10 +306,7 @@ describe("local Neon API: snapshots", () => {
       const dataApi = await call(neon, "POST", `/projects/${p.id}/branches/${p.main}/data-api/neondb`, {});
       assert.equal(dataApi.status, 201);
       const s = await snapshotOf(p.id, p.main);
-      const restoredId = (await call(neon, "POST", `/projects/${p.id}/snapshots/${s.id}/restore`, {})).body.branch.id;
-      clock.advance(settle);
-      assert.equal((await call(neon, "POST", `/projects/${p.id}/branches/${restoredId}/finalize_restore`)).status, 200);
-      clock.advance(settle);
+      const restoredId = await restoreAndFinalize(p.id, s.id);
 
       const movedAuth = await call(neon, "GET", `/projects/${p.id}/branches/${restoredId}/auth`);
       assert.equal(movedAuth.status, 200);
@@ -380,10 +386,7 @@ describe("local Neon API: snapshots", () => {
       assert.match(plain.body.message, /not created by a snapshot restore awaiting finalization/);
 
       const s = await snapshotOf(p.id, p.main);
-      const restoredId = (await call(neon, "POST", `/projects/${p.id}/snapshots/${s.id}/restore`, {})).body.branch.id;
-      clock.advance(settle);
-      assert.equal((await call(neon, "POST", `/projects/${p.id}/branches/${restoredId}/finalize_restore`)).status, 200);
-      clock.advance(settle);
+      const restoredId = await restoreAndFinalize(p.id, s.id);
       const again = await call(neon, "POST", `/projects/${p.id}/branches/${restoredId}/finalize_restore`);
       assert.equal(again.status, 400);
       assert.equal((await call(neon, "POST", `/projects/${p.id}/branches/br-missing-00000000/finalize_restore`)).status, 404);
