@@ -22,19 +22,25 @@ const typescriptGuard = { checked: false };
 export function assertSerializerCompatibleTypescript(): void {
   if (typescriptGuard.checked) return;
   typescriptGuard.checked = true;
-  let ts: { createSourceFile?: unknown; version?: string } | undefined;
+  let ts: unknown;
   try {
     const pulumiDir = dirname(require.resolve("@pulumi/pulumi/package.json"));
     ts = require(require.resolve("typescript", { paths: [pulumiDir] }));
   } catch {
     return; // No TypeScript installed: Pulumi falls back to its vendored copy.
   }
-  if (typeof ts?.createSourceFile !== "function") {
-    throw new Error(
-      `TypeScript ${ts?.version ?? "(unknown version)"} has no compiler API, which Pulumi needs to serialize dynamic providers. ` +
-        `Install typescript@~5.9 in the Pulumi program (TypeScript 7 is not supported by @pulumi/pulumi's closure serializer).`,
-    );
-  }
+  const problem = typescriptProblem(ts);
+  if (problem) throw new Error(problem);
+}
+
+/** Why a TypeScript module cannot serve Pulumi's closure serializer, or undefined when it can. */
+export function typescriptProblem(ts: unknown): string | undefined {
+  const module = ts as { createSourceFile?: unknown; version?: string } | undefined;
+  if (typeof module?.createSourceFile === "function") return undefined;
+  return (
+    `TypeScript ${module?.version ?? "(unknown version)"} has no compiler API, which Pulumi needs to serialize dynamic providers. ` +
+    `Install typescript@~5.9 in the Pulumi program (TypeScript 7 is not supported by @pulumi/pulumi's closure serializer).`
+  );
 }
 
 /**
