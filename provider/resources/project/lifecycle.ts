@@ -5,6 +5,7 @@
  */
 import { NeonAmbiguousWriteError, NeonConflictError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
+import type { Branch } from "../../client/schemas/branches";
 import type { CreatedProject } from "../../client/schemas/projects";
 import { currentDefaultBranch } from "../common/branchScope";
 import { checkInputs, type CheckFailure } from "../common/check";
@@ -147,11 +148,11 @@ async function applyChanges(client: NeonClient, id: string, olds: Record<string,
   // The restore comes before renames: it replaces the default branch (and its databases) by the
   // snapshot's, and a rename made before it would be made on the branch it supersedes.
   // Also when unchanged: an update after a half-done restore finishes removing the superseded branch.
-  if (news.activeSnapshotId !== undefined) await restoreDefaultBranch(client, id, news.activeSnapshotId);
+  const restored = news.activeSnapshotId !== undefined ? await restoreDefaultBranch(client, id, news.activeSnapshotId) : undefined;
   const renameBranch = news.defaultBranchName !== undefined && news.defaultBranchName !== olds.defaultBranchName;
   const renameDatabase = news.defaultDatabaseName !== undefined && olds.defaultDatabaseName !== undefined && news.defaultDatabaseName !== olds.defaultDatabaseName;
   if (!renameBranch && !renameDatabase) return;
-  const branchId = (await currentDefaultBranch(client, id)).id;
+  const branchId = (restored ?? (await currentDefaultBranch(client, id))).id;
   if (renameBranch) await client.branches.update(id, branchId, { branch: { name: news.defaultBranchName } });
   if (renameDatabase) {
     await client.databases.update(id, branchId, String(olds.defaultDatabaseName), { database: { name: news.defaultDatabaseName } });
@@ -163,7 +164,8 @@ async function applyChanges(client: NeonClient, id: string, olds: Record<string,
  * `finalize_restore` moves the computes (and with them hosts, connection strings, Neon Auth and the
  * Data API) onto it and gives it the default branch's name. The superseded branch is then removed.
  */
-async function restoreDefaultBranch(client: NeonClient, projectId: string, snapshotId: string): Promise<void> {
+/** Returns the default branch as it is after the restore. */
+async function restoreDefaultBranch(client: NeonClient, projectId: string, snapshotId: string): Promise<Branch> {
   let current = await currentDefaultBranch(client, projectId);
   if (current.restored_from !== snapshotId) {
     const { snapshots } = await client.snapshots.list(projectId);
@@ -178,6 +180,7 @@ async function restoreDefaultBranch(client: NeonClient, projectId: string, snaps
   }
   // Also on a later run, if removing the superseded branch failed the first time.
   if (current.restored_as) await removeSupersededBranch(client, projectId, current.restored_as);
+  return current;
 }
 
 /** Removes the branch a restore superseded (renamed by Neon), unless branches were made from it. */
