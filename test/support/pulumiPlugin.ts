@@ -3,10 +3,8 @@
  * not available here, so the layer below it is driven directly, as the engine would:
  *
  * - `prepareConsumer()` builds a throwaway Pulumi program directory in which this package is
- *   *installed*: a real copy of the published `dist/` files and `package.json` under
- *   `node_modules/neon-pulumi-dynamic` (a symlink would resolve to the checkout and the serializer
- *   would fall back to serializing the provider by value), next to links to its runtime
- *   dependencies.
+ *   *installed* (tools/localPackage.ts: a real copy of the published files under
+ *   `node_modules/neon-pulumi-dynamic`), next to links to its runtime dependencies.
  * - `serializeProvider()` produces the exact `__provider` text `pulumi.dynamic.Resource` stores,
  *   either from that installed copy or by value from this checkout's sources.
  * - `startPluginProcess()` runs Pulumi's own dynamic-provider plugin (`cmd/dynamic-provider`) in
@@ -24,9 +22,11 @@ import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as providerGrpcTypes from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
 import type * as statusTypes from "@pulumi/pulumi/proto/status_pb";
+import { packageName, packageRoot } from "../../runner/packageRoot";
+import { assertBuildIsFresh, installPackageCopy } from "../../tools/localPackage";
 
-export const packageName = "neon-pulumi-dynamic";
-export const repoRoot = findRepoRoot(__dirname);
+export { packageName };
+export const repoRoot = packageRoot();
 
 /** Pulumi's placeholder for a value not known yet (preview), as the engine sends it. */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -60,22 +60,16 @@ export interface Consumer {
 }
 
 export function prepareConsumer(): Consumer {
-  assertBuildIsFresh();
+  assertBuildIsFresh(repoRoot);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neon-pulumi-program-"));
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: neon-test\nruntime: nodejs\n");
-    const manifest = readPackageJson();
-    const packageDir = path.join(dir, "node_modules", packageName);
-    fs.mkdirSync(packageDir, { recursive: true });
-    fs.copyFileSync(path.join(repoRoot, "package.json"), path.join(packageDir, "package.json"));
-    // What `npm install` would unpack: the dist/ entries of `files` (not dist/test).
-    for (const entry of manifest.files.filter((f) => f.startsWith("dist/"))) {
-      fs.cpSync(path.join(repoRoot, entry), path.join(packageDir, entry), { recursive: true });
-    }
+    const packageDir = installPackageCopy(path.join(dir, "node_modules"), repoRoot);
     // Dependencies are linked, not copied: the serializer only needs *our* files to sit under
     // node_modules, and Node resolves a linked package's own imports from its real location.
-    for (const dep of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)]) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+    for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]) {
       const link = path.join(dir, "node_modules", dep);
       fs.mkdirSync(path.dirname(link), { recursive: true });
       fs.symlinkSync(path.join(repoRoot, "node_modules", dep), link, "dir");
@@ -85,47 +79,6 @@ export function prepareConsumer(): Consumer {
     remove();
     throw err;
   }
-}
-
-interface PackageJson {
-  files: string[];
-  dependencies: Record<string, string>;
-  peerDependencies: Record<string, string>;
-}
-
-function readPackageJson(): PackageJson {
-  const raw = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
-  return { files: raw.files ?? [], dependencies: raw.dependencies ?? {}, peerDependencies: raw.peerDependencies ?? {} };
-}
-
-/**
- * The plugin runs compiled JavaScript only: each `provider/**.ts` needs its `dist/provider/**.js`,
- * written after the source last changed.
- */
-export function assertBuildIsFresh(): void {
-  const sources = listFiles(path.join(repoRoot, "provider")).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
-  for (const source of sources) {
-    const relative = path.relative(repoRoot, source);
-    const compiled = path.join(repoRoot, "dist", relative.replace(/\.ts$/, ".js"));
-    if (!fs.existsSync(compiled)) {
-      throw new Error(`dist/ is missing or incomplete (no ${path.relative(repoRoot, compiled)}): run npm run build`);
-    }
-    if (fs.statSync(compiled).mtimeMs < fs.statSync(source).mtimeMs) {
-      throw new Error(`dist/ is older than the sources (${relative} changed after it was compiled): run npm run build`);
-    }
-  }
-}
-
-function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
-function findRepoRoot(start: string): string {
-  for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === packageName) return dir;
-  }
-  throw new Error(`no package.json named ${packageName} above ${start}`);
 }
 
 // ---------------------------------------------------------------------------------------------

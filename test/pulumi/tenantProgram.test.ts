@@ -1,16 +1,18 @@
 /**
- * The example program (examples/tenant) under the recording mocks: it runs, registers the six
- * resources with their readable type tokens and the dependencies it declares, protects the project,
- * and its secret exports come back secret.
+ * The tenant program (stacks/program.ts) under the recording mocks: it registers the resources its
+ * config asks for with their readable type tokens and the dependencies it declares, protects the
+ * project unless told not to, and its secret outputs come back secret. The same function runs
+ * through the real engine in test/engine/tenantStack.test.ts.
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { tenantProgram } from "../../stacks/program";
 import { assertNoUnhandledRejections, installRecordingMocks, settle, type RecordingMocks } from "./pulumiMocks";
 
-describe("the tenant example program under Pulumi mocks", function () {
+describe("the tenant program under Pulumi mocks", function () {
   this.timeout(20_000);
   let mocks: RecordingMocks;
-  let program: Record<string, pulumi.Output<unknown>>;
+  let outputs: Record<string, pulumi.Output<unknown>>;
 
   before(async () => {
     mocks = await installRecordingMocks((type) => {
@@ -21,36 +23,42 @@ describe("the tenant example program under Pulumi mocks", function () {
       };
       return fake[type] ?? {};
     });
-    program = require("../../examples/tenant/index");
+    pulumi.runtime.setAllConfig({ "tenant:name": "acme", "tenant:previewBranches": JSON.stringify(["pr-17"]), "tenant:computeMaxCu": "8" });
+    outputs = (await tenantProgram()) as Record<string, pulumi.Output<unknown>>;
   });
   afterEach(() => assertNoUnhandledRejections());
-  after(() => mocks.uninstall());
+  after(() => {
+    pulumi.runtime.setAllConfig({});
+    mocks.uninstall();
+  });
 
-  it("registers the six resources with readable type tokens", async () => {
-    await settle(program.dataApiUrl);
+  it("registers the six resources with readable type tokens, one branch per preview branch", async () => {
+    await settle(outputs.dataApiUrl);
     const types = mocks.registrations.filter((r) => r.custom).map((r) => `${r.type} ${r.name}`).sort();
     assert.deepEqual(types, [
       "pulumi-nodejs:dynamic/neon:AuthIntegration auth",
-      "pulumi-nodejs:dynamic/neon:Branch preview",
+      "pulumi-nodejs:dynamic/neon:Branch preview-pr-17",
       "pulumi-nodejs:dynamic/neon:DataApi data-api",
       "pulumi-nodejs:dynamic/neon:Endpoint compute",
       "pulumi-nodejs:dynamic/neon:NeonProject project",
       "pulumi-nodejs:dynamic/neon:Snapshot checkpoint",
     ]);
+    assert.equal(mocks.registration("preview-pr-17").inputs.name, "acme-pr-17");
+    assert.equal(mocks.registration("compute").inputs.autoscalingLimitMaxCu, 8);
   });
 
   it("protects the project, wires every resource to it, and keeps the secrets secret", async () => {
     assert.equal(mocks.registration("project").protect, true);
-    for (const name of ["compute", "auth", "data-api", "checkpoint", "preview"]) {
+    for (const name of ["compute", "auth", "data-api", "checkpoint", "preview-pr-17"]) {
       // The project's id (the mocks name it "<name>-id"): known even while an update is previewed.
       assert.equal(mocks.registration(name).inputs.projectId, "project-id", name);
     }
     assert.deepEqual(mocks.registration("compute").inputs.adoptDefault, true);
-    const authUrn = mocks.registrations.find((r) => r.name === "auth")!;
+    const auth = mocks.registrations.find((r) => r.name === "auth")!;
     assert.ok(mocks.registration("data-api").dependencies.some((urn) => urn.endsWith("::auth")), "the Data API waits for Neon Auth");
-    assert.ok(authUrn.dependencies.some((urn) => urn.endsWith("::project")));
-    assert.equal((await settle(program.databaseUrl)).secret, true);
-    assert.equal((await settle(program.authSecretServerKey)).secret, true);
-    assert.equal((await settle(program.dataApiUrl)).secret, false);
+    assert.ok(auth.dependencies.some((urn) => urn.endsWith("::project")));
+    assert.equal((await settle(outputs.databaseUrl)).secret, true);
+    assert.equal((await settle(outputs.authSecretServerKey)).secret, true);
+    assert.equal((await settle(outputs.dataApiUrl)).secret, false);
   });
 });

@@ -1,0 +1,212 @@
+/**
+ * Opening a stack of one of our Pulumi projects through the Automation API, the one way the
+ * repository runs the engine (npm start, the tests, the examples).
+ *
+ * - The workspace's `workDir` is the project's own folder, so the CLI reads the same `Pulumi.yaml`
+ *   a `pulumi up -s <stack>` user has, and the program is the function the project's main module
+ *   exports, run inline (no Node.js language host needed).
+ * - The runner never writes into the checkout: no `projectSettings` (the workspace would rewrite
+ *   `Pulumi.yaml`), and the CLI reads stack config through `--config-file` from a copy, made before
+ *   each command, of the project's committed `Pulumi.<stack>.yaml` (or of a file the caller owns,
+ *   such as a test's temporary one). The commands that take no `--config-file` and would write the
+ *   passphrase salt into the project's stack file (`stack init`, `stack output`) run in a project
+ *   folder of the runner's own, of the same name, where that copy is the stack file.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  Stack,
+  StackNotFoundError,
+  type DestroyResult,
+  type EngineEvent,
+  type OutputMap,
+  type PreviewResult,
+  type PulumiFn,
+  type RefreshResult,
+  type UpResult,
+} from "@pulumi/pulumi/automation";
+import type { Engine } from "./engine";
+import { engineEnvironment, localPassphrase, runnerPaths, type RunnerPaths } from "./environment";
+import { StackSetupError } from "./errors";
+import { programOf } from "./program";
+
+export interface RunnerOptions {
+  engine: Engine;
+  /** The runner's folder: file backend, PULUMI_HOME, passphrase, stack config copies. */
+  stateDir: string;
+  /** Another backend (`s3://…`, `postgres://…`); default `file://<stateDir>/backend`. */
+  backendUrl?: string;
+  /**
+   * Environment for the CLI and the providers it starts (NEON_API_KEY, NEON_API_HOST, …). A
+   * PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE here replaces the state folder's own.
+   */
+  env?: Record<string, string>;
+}
+
+export interface StackOptions {
+  /** The Pulumi project's folder (it holds `Pulumi.yaml`). */
+  projectDir: string;
+  stackName: string;
+  /** The program; default: the function the project's `main` module exports. */
+  program?: PulumiFn;
+  /**
+   * Run the project's program through the Pulumi CLI's Node.js language host, as `pulumi up -s
+   * <stack>` does, instead of inline. Needs `pulumi-language-nodejs` on PATH.
+   */
+  languageHost?: boolean;
+  /**
+   * The stack config to run with, read before each command (a test's temporary file). Default:
+   * the project's committed `Pulumi.<stack>.yaml` (none: empty config). Never written to.
+   */
+  configFile?: string;
+}
+
+export interface OperationOptions {
+  /** The engine's progress, as the CLI prints it. */
+  onOutput?: (text: string) => void;
+  /** Structured engine events (what `pulumi preview --json` and PR summaries are made from). */
+  onEvent?: (event: EngineEvent) => void;
+  /** Aborting sends SIGINT: the engine finishes the steps in flight, records them and unlocks. */
+  signal?: AbortSignal;
+  color?: "always" | "never" | "auto";
+}
+
+export interface RunnerStack {
+  readonly projectName: string;
+  readonly stackName: string;
+  /** The copy of the stack config the CLI reads (it adds the passphrase salt there). */
+  readonly configFile: string;
+  /** The stack's state file, for file backends. */
+  readonly stateFile: string | undefined;
+  preview(options?: OperationOptions): Promise<PreviewResult>;
+  up(options?: OperationOptions): Promise<UpResult>;
+  refresh(options?: OperationOptions): Promise<RefreshResult>;
+  destroy(options?: OperationOptions): Promise<DestroyResult>;
+  outputs(): Promise<OutputMap>;
+  /** The state as stored on disk (secrets stay ciphertext); undefined before the first update. */
+  readState(): StoredState | undefined;
+}
+
+/** The parts of a stored Pulumi checkpoint the runner's callers read. */
+export interface StoredState {
+  checkpoint: { latest?: { resources?: StoredResource[]; pending_operations?: unknown[] } };
+}
+
+export interface StoredResource {
+  urn: string;
+  type: string;
+  id?: string;
+  protect?: boolean;
+  parent?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+export async function openStack(runner: RunnerOptions, options: StackOptions): Promise<RunnerStack> {
+  const paths = runnerPaths(runner.stateDir, runner.backendUrl);
+  const projectDir = path.resolve(options.projectDir);
+  if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) throw new StackSetupError(`${projectDir} has no Pulumi.yaml`);
+  if (paths.backendDir) fs.mkdirSync(paths.backendDir, { recursive: true });
+  const envVars = runnerEnvironment(runner, paths);
+  const redirect = { configWorkDir: "" };
+  const pulumiCommand = configRedirectingCommand(runner.engine.command, () => redirect.configWorkDir);
+  const workspace = await LocalWorkspace.create({ workDir: projectDir, pulumiCommand, pulumiHome: paths.pulumiHome, envVars });
+  const settings = await workspace.projectSettings();
+  // The runner's own project folder of the same name, whose stack files are the copies the CLI
+  // reads (see configRedirectingCommand).
+  const configWorkDir = path.join(paths.configDir, settings.name);
+  writeFileIfChanged(path.join(configWorkDir, "Pulumi.yaml"), `name: ${JSON.stringify(settings.name)}\nruntime: nodejs\n`);
+  redirect.configWorkDir = configWorkDir;
+  if (!options.languageHost) workspace.program = options.program ?? programOf(projectDir, settings.main);
+
+  // `stackConfigDir` is read by the CLI but missing from the SDK's ProjectSettings type.
+  const stackConfigDir = (settings as { stackConfigDir?: string }).stackConfigDir ?? ".";
+  const configSource = options.configFile ? path.resolve(options.configFile) : path.join(projectDir, stackConfigDir, `Pulumi.${options.stackName}.yaml`);
+  const configFile = path.join(configWorkDir, `Pulumi.${options.stackName}.yaml`);
+  const refreshConfigCopy = () => {
+    if (fs.existsSync(configSource)) fs.copyFileSync(configSource, configFile);
+    else if (options.configFile) throw new StackSetupError(`the stack config file ${configSource} does not exist`);
+    else fs.writeFileSync(configFile, "config: {}\n");
+  };
+  refreshConfigCopy();
+
+  const stack = await selectOrCreate(options.stackName, workspace);
+  const stateFile = paths.backendDir ? path.join(paths.backendDir, ".pulumi", "stacks", settings.name, `${options.stackName}.json`) : undefined;
+
+  const operation = (o: OperationOptions = {}) => {
+    refreshConfigCopy();
+    return { configFile, color: o.color ?? "never", onOutput: o.onOutput, onEvent: o.onEvent, signal: o.signal } as const;
+  };
+  return {
+    projectName: settings.name,
+    stackName: options.stackName,
+    configFile,
+    stateFile,
+    preview: (o) => stack.preview(operation(o)),
+    up: (o) => stack.up(operation(o)),
+    refresh: (o) => stack.refresh(operation(o)),
+    destroy: (o) => stack.destroy(operation(o)),
+    outputs: () => {
+      refreshConfigCopy();
+      return stack.outputs();
+    },
+    readState: () => (stateFile && fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState) : undefined),
+  };
+}
+
+/** Stacks opened side by side share the folder: an unchanged file is left alone, a new one appears whole. */
+function writeFileIfChanged(file: string, content: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === content) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial, content);
+  fs.renameSync(partial, file);
+}
+
+function runnerEnvironment(runner: RunnerOptions, paths: RunnerPaths): Record<string, string> {
+  const extra = runner.env ?? {};
+  const ownPassphrase = extra.PULUMI_CONFIG_PASSPHRASE === undefined && extra.PULUMI_CONFIG_PASSPHRASE_FILE === undefined;
+  // The launcher of dynamic providers: beside a built CLI already; after PATH for a CLI from PATH.
+  const pathValue = [process.env.PATH ?? "", ...runner.engine.pathEntries].filter((p) => p !== "").join(path.delimiter);
+  return engineEnvironment(paths, ownPassphrase ? localPassphrase(paths) : undefined, { PATH: pathValue, ...extra });
+}
+
+/** Selects the stack, first creating it when the backend has none (its salt lands in the config copy). */
+async function selectOrCreate(stackName: string, workspace: LocalWorkspace): Promise<Stack> {
+  try {
+    return await Stack.select(stackName, workspace);
+  } catch (err) {
+    if (!(err instanceof StackNotFoundError)) throw err;
+  }
+  return Stack.create(stackName, workspace);
+}
+
+/** Commands that run the program: they take `--config-file` and must run in the project's folder. */
+const programCommands = new Set(["preview", "up", "refresh", "destroy"]);
+
+/**
+ * The engine's command, with every command that does not run the program (`stack init`,
+ * `stack output`, `stack history`, `stack select`, …) run in the runner's config folder instead
+ * of the project's. Those commands take no `--config-file`, and with the passphrase provider they
+ * write the salt into the stack file they find (`Pulumi.<stack>.yaml` beside the project's
+ * `Pulumi.yaml`, under `stackConfigDir`), i.e. into the checkout. In the config folder, beside a
+ * `Pulumi.yaml` of the same project name, that file is the runner's copy. The Automation API
+ * itself runs `stack output` and `stack history` after every update.
+ */
+function configRedirectingCommand(command: PulumiCommand, configWorkDir: () => string): PulumiCommand {
+  const engine = command as RunnableCommand;
+  const redirecting = Object.create(engine) as RunnableCommand;
+  redirecting.run = (args, cwd, ...rest) => engine.run(args, programCommands.has(args[0]) || configWorkDir() === "" ? cwd : configWorkDir(), ...rest);
+  return redirecting;
+}
+
+/**
+ * `PulumiCommand.run`, through which the Automation API runs every CLI command. The SDK's type
+ * declarations leave it out (it is marked internal), yet it has been the one entry point since
+ * `PulumiCommand` appeared; the npm start and engine suites fail if a later SDK changes it.
+ */
+type RunnableCommand = PulumiCommand & {
+  run(args: string[], cwd: string, ...rest: unknown[]): Promise<unknown>;
+};
