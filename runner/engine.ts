@@ -125,7 +125,7 @@ export async function ensureEngine(onProgress: (line: string) => void, location?
   if (go === undefined || !hasToolModule) {
     throw new EngineUnavailableError(engineUnavailableMessage({ pathReason: onPath.reason ?? "no `pulumi` on PATH", go, hasToolModule, floor: minimumCliVersion() }));
   }
-  onProgress(`engine: ${onPath.reason ?? "no usable pulumi on PATH"}; building the Pulumi CLI with ${go} (a cold build takes about 5 minutes on 2 cores; later runs reuse it)`);
+  onProgress(`engine: ${onPath.reason ?? "no usable pulumi on PATH"}; building the Pulumi CLI with ${go} (a cold build takes about 7 minutes on 2 cores; later runs reuse it)`);
   await runGoBuild(buildTarget(resolved), go, onProgress);
   const built = await builtCli(resolved);
   if (!built) throw new EngineUnavailableError("the Pulumi CLI was built but its stamp does not match; run `npm run engine` again");
