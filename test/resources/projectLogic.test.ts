@@ -3,6 +3,7 @@ import { checkInputs } from "../../provider/resources/common/check";
 import { unknownValue } from "../../provider/resources/common/unknown";
 import { neonProjectInputsSchema } from "../../provider/resources/project/args";
 import {
+  patchBeforeTransfer,
   connectionUri,
   poolerHost,
   projectCreateBody,
@@ -12,6 +13,14 @@ import {
 } from "../../provider/resources/project/logic";
 
 describe("NeonProject policy", () => {
+  it("lowers the history retention before a move and raises it after one, so the destination plan allows it on arrival", () => {
+    assert.equal(patchBeforeTransfer({ historyRetentionSeconds: 604800 }, { historyRetentionSeconds: 21600 }), true);
+    assert.equal(patchBeforeTransfer({ historyRetentionSeconds: 21600 }, { historyRetentionSeconds: 604800 }), false);
+    assert.equal(patchBeforeTransfer({ historyRetentionSeconds: 21600 }, { historyRetentionSeconds: 21600 }), false);
+    assert.equal(patchBeforeTransfer({}, { historyRetentionSeconds: 21600 }), false);
+    assert.equal(patchBeforeTransfer({ historyRetentionSeconds: 21600 }, {}), false);
+  });
+
   describe("diff", () => {
     const olds = {
       name: "tenant-a",

@@ -70,6 +70,24 @@ describe("NeonProject provider against the local Neon API", () => {
     assert.ok(neon.requestLog.some((r) => r.operationId === "transferProjectsFromOrgToOrg" && r.status === 200));
   });
 
+  it("upgrades (move, then raise the history retention) and downgrades (lower it, then move) a tenant in one update each", async () => {
+    // The destination plan must allow what the project uses when it arrives (Neon answers 406).
+    const created = await createProject({ name: "tenant-tiers", orgId: sponsored, historyRetentionSeconds: 21600 });
+    const paidInputs = { name: "tenant-tiers", orgId: paid, historyRetentionSeconds: 604800 };
+    const upgraded = (await project.update(created.id, created.outs as never, paidInputs)).outs as Record<string, any>;
+    assert.equal(neon.state().projects[created.id].project.org_id, paid);
+    assert.equal(neon.state().projects[created.id].project.history_retention_seconds, 604800);
+
+    const mark = neon.requestLog.length;
+    const freeInputs = { name: "tenant-tiers", orgId: sponsored, historyRetentionSeconds: 21600 };
+    const downgraded = (await project.update(created.id, upgraded as never, freeInputs)).outs as Record<string, any>;
+    assert.equal(neon.state().projects[created.id].project.org_id, sponsored);
+    assert.equal(neon.state().projects[created.id].project.history_retention_seconds, 21600);
+    assert.equal(downgraded.connectionUri, created.outs.connectionUri);
+    const order = neon.requestLog.slice(mark).map((r) => r.operationId).filter((op) => op === "updateProject" || op === "transferProjectsFromOrgToOrg");
+    assert.deepEqual(order, ["updateProject", "transferProjectsFromOrgToOrg"]);
+  });
+
   it("read of a project deleted outside Pulumi reports it gone", async () => {
     const created = await createProject({ name: "tenant-gone" });
     await call(neon, "DELETE", `/projects/${created.id}`);

@@ -3,11 +3,11 @@
  * provider.ts): it may hold zod schemas and use the client freely. The methods stay thin; the
  * decisions are in logic.ts.
  */
-import { NeonAmbiguousWriteError, NeonConflictError, NeonNotFoundError } from "../../client/errors";
+import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
-import type { Branch } from "../../client/schemas/branches";
 import type { CreatedProject } from "../../client/schemas/projects";
 import { currentDefaultBranch } from "../common/branchScope";
+import { restoreDefaultBranch } from "../common/defaultBranchRestore";
 import { checkInputs, type CheckFailure } from "../common/check";
 import { declaredKey, declaredNames, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -15,6 +15,7 @@ import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
 import { neonProjectInputsSchema, type NeonProjectInputs } from "./args";
 import {
+  patchBeforeTransfer,
   projectCreateBody,
   projectDiff,
   projectOutputs,
@@ -134,12 +135,14 @@ export async function del(id: string, props: Record<string, unknown>) {
 }
 
 async function applyChanges(client: NeonClient, id: string, olds: Record<string, unknown>, news: NeonProjectInputs) {
+  const body = projectUpdateBody(olds, news);
+  const patchFirst = patchBeforeTransfer(olds, news);
+  if (body && patchFirst) await client.projects.update(id, body);
   if (news.orgId !== undefined && olds.orgId !== undefined && news.orgId !== olds.orgId) {
     // A move between organizations, never a re-creation: ids, data and connection strings stay.
     await client.organizations.transferProjects(String(olds.orgId), { destination_org_id: news.orgId, project_ids: [id] });
   }
-  const body = projectUpdateBody(olds, news);
-  if (body) await client.projects.update(id, body);
+  if (body && !patchFirst) await client.projects.update(id, body);
 
   if (body?.project.default_endpoint_settings && olds.defaultEndpointId) {
     // Users expect the default compute to follow its project's defaults (the other providers did not).
@@ -148,7 +151,7 @@ async function applyChanges(client: NeonClient, id: string, olds: Record<string,
   // The restore comes before renames: it replaces the default branch (and its databases) by the
   // snapshot's, and a rename made before it would be made on the branch it supersedes.
   // Also when unchanged: an update after a half-done restore finishes removing the superseded branch.
-  const restored = news.activeSnapshotId !== undefined ? await restoreDefaultBranch(client, id, news.activeSnapshotId) : undefined;
+  const restored = news.activeSnapshotId !== undefined ? await restoreDefaultBranch(client, id, news.activeSnapshotId, "activeSnapshotId") : undefined;
   const renameBranch = news.defaultBranchName !== undefined && news.defaultBranchName !== olds.defaultBranchName;
   const renameDatabase = news.defaultDatabaseName !== undefined && olds.defaultDatabaseName !== undefined && news.defaultDatabaseName !== olds.defaultDatabaseName;
   if (!renameBranch && !renameDatabase) return;
@@ -156,51 +159,6 @@ async function applyChanges(client: NeonClient, id: string, olds: Record<string,
   if (renameBranch) await client.branches.update(id, branchId, { branch: { name: news.defaultBranchName } });
   if (renameDatabase) {
     await client.databases.update(id, branchId, String(olds.defaultDatabaseName), { database: { name: news.defaultDatabaseName } });
-  }
-}
-
-/**
- * Restores the default branch to a snapshot in place: Neon creates a branch from the snapshot and
- * `finalize_restore` moves the computes (and with them hosts, connection strings, Neon Auth and the
- * Data API) onto it and gives it the default branch's name. The superseded branch is then removed.
- */
-/** Returns the default branch as it is after the restore. */
-async function restoreDefaultBranch(client: NeonClient, projectId: string, snapshotId: string): Promise<Branch> {
-  let current = await currentDefaultBranch(client, projectId);
-  if (current.restored_from !== snapshotId) {
-    const { snapshots } = await client.snapshots.list(projectId);
-    if (!snapshots.some((s) => s.id === snapshotId)) {
-      throw new Error(`activeSnapshotId: snapshot ${snapshotId} does not exist in project ${projectId}`);
-    }
-    await client.snapshots.restore(projectId, snapshotId, { target_branch_id: current.id, finalize_restore: true });
-    const superseded = current;
-    current = await currentDefaultBranch(client, projectId);
-    // Protection belongs to the role of the branch (the tenant's live data), so it moves with it.
-    if (superseded.protected && !current.protected) await client.branches.update(projectId, current.id, { branch: { protected: true } });
-  }
-  // Also on a later run, if removing the superseded branch failed the first time.
-  if (current.restored_as) await removeSupersededBranch(client, projectId, current.restored_as);
-  return current;
-}
-
-/** Removes the branch a restore superseded (renamed by Neon), unless branches were made from it. */
-async function removeSupersededBranch(client: NeonClient, projectId: string, branchId: string): Promise<void> {
-  let superseded;
-  try {
-    superseded = (await client.branches.get(projectId, branchId)).branch;
-  } catch (err) {
-    if (err instanceof NeonNotFoundError) return; // already removed
-    throw err;
-  }
-  if (superseded.default) return;
-  // Its protection was carried over to the restored branch above.
-  if (superseded.protected) await client.branches.update(projectId, branchId, { branch: { protected: false } });
-  try {
-    await client.branches.delete(projectId, branchId);
-  } catch (err) {
-    // A superseded branch with children of its own is kept (it is renamed, not lost).
-    if (!(err instanceof NeonConflictError)) throw err;
-    console.log(`Kept branch ${branchId} (superseded by the restore) of project ${projectId}: ${err.message}`);
   }
 }
 

@@ -164,6 +164,18 @@ export function projectCreateBody(inputs: NeonProjectInputs): ProjectCreateReque
 }
 
 /**
+ * Whether a move to another organization must wait for the project's PATCH. The destination's plan
+ * must allow what the project uses when it arrives (Neon answers 406 otherwise): a downgrade lowers
+ * the history retention first and then moves; an upgrade moves first, since the higher retention is
+ * only allowed in the new organization.
+ */
+export function patchBeforeTransfer(olds: Record<string, unknown>, news: NeonProjectInputs): boolean {
+  const before = olds.historyRetentionSeconds;
+  const after = news.historyRetentionSeconds;
+  return typeof before === "number" && typeof after === "number" && after < before;
+}
+
+/**
  * The PATCH body for what changed among the declared inputs, or undefined when the project
  * itself needs no PATCH. Only declared, changed fields are sent: never values Neon filled in.
  */
