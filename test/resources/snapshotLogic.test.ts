@@ -154,6 +154,7 @@ describe("Snapshot policy", () => {
         name: "checkpoint-1",
         lsn: "0/1A2B3C4",
         timestamp: "2026-03-01T10:00:00.000+00:00",
+        restoreDefaultBranch: false,
         snapshotId: "snap-quiet-lake-12345678",
         createdAt: "2026-03-01T10:00:00Z",
         sourceBranchId: "br-main-1",

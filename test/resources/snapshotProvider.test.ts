@@ -22,6 +22,48 @@ describe("Snapshot provider against the local Neon API", () => {
     return () => exchanges.slice(from).map((e) => ({ method: e.method, route: e.route, status: e.status, query: Object.fromEntries(e.query), body: e.requestBody }));
   };
 
+  it("puts the default branch on the checkpoint marked restoreDefaultBranch, in place, and back on another one", async () => {
+    const p = await createProjectThroughProvider("snap-active");
+    const endpointBefore = p.outs.defaultEndpointId;
+    // Two checkpoints, neither active: the default branch stays as it is.
+    const a = await createSnapshot({ projectId: p.id, name: "a", restoreDefaultBranch: false });
+    const b = await createSnapshot({ projectId: p.id, name: "b", restoreDefaultBranch: false });
+    const defaultBranch = () => Object.values(neon.state().projects[p.id].branches).find((br) => br.branch.default)!.branch;
+    assert.equal(defaultBranch().id, p.outs.defaultBranchId);
+    assert.equal((a.outs as any).restoreDefaultBranch, false);
+
+    // Mark a active: an update of a, nothing else; the default branch is now restored from a.
+    const aActive = { projectId: p.id, name: "a", restoreDefaultBranch: true };
+    assert.deepEqual(await snapshot.diff(a.id, a.outs as never, aActive), { changes: true, replaces: [], deleteBeforeReplace: false });
+    const aUpdated = (await snapshot.update(a.id, a.outs as never, aActive as never)).outs as Record<string, any>;
+    assert.equal(defaultBranch().restored_from, a.id);
+    assert.notEqual(defaultBranch().id, p.outs.defaultBranchId);
+    const endpoints = Object.values(neon.state().projects[p.id].endpoints);
+    assert.deepEqual(endpoints.map((e) => [e.id, e.branch_id]), [[endpointBefore, defaultBranch().id]], "the compute moved with the branch");
+    assert.equal(neon.state().projects[p.id].branches[p.outs.defaultBranchId], undefined, "the superseded branch is removed");
+    assert.equal(aUpdated.restoreDefaultBranch, true);
+
+    // A refresh agrees; updating a again (a rename) does not restore twice.
+    const read = (await snapshot.read(a.id, aUpdated as never)) as any;
+    assert.equal(read.inputs.restoreDefaultBranch, true);
+    const restoresBefore = neon.requestLog.filter((r) => r.operationId === "restoreSnapshot").length;
+    await snapshot.update(a.id, aUpdated as never, { ...aActive, name: "a2" } as never);
+    assert.equal(neon.requestLog.filter((r) => r.operationId === "restoreSnapshot").length, restoresBefore);
+
+    // Move to b: a is switched off (nothing happens), b on (restored). A refresh of a now says false.
+    await snapshot.update(b.id, b.outs as never, { projectId: p.id, name: "b", restoreDefaultBranch: true } as never);
+    assert.equal(defaultBranch().restored_from, b.id);
+    const readA = (await snapshot.read(a.id, { ...aUpdated, name: "a2" } as never)) as any;
+    assert.equal(readA.inputs.restoreDefaultBranch, false, "drift: the default branch is no longer on a");
+  });
+
+  it("restores the default branch right after taking a snapshot created with restoreDefaultBranch", async () => {
+    const p = await createProjectThroughProvider("snap-active-at-create");
+    const created = await createSnapshot({ projectId: p.id, name: "now", restoreDefaultBranch: true });
+    const branch = Object.values(neon.state().projects[p.id].branches).find((br) => br.branch.default)!.branch;
+    assert.equal(branch.restored_from, created.id);
+  });
+
   it("creates from the default branch with query parameters, reads, updates name and expiry in place, reads again and deletes", async () => {
     const p = await createProjectThroughProvider("snap-crud");
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");

@@ -37,6 +37,15 @@ export interface SnapshotArgs {
    */
   readonly timestamp?: pulumi.Input<string>;
   /**
+   * Put the project's default (active) branch on this snapshot: Neon restores it in place
+   * (`finalize_restore`), so its computes, hosts and connection strings stay, and the superseded
+   * branch is removed. This is how a program names its active checkpoint without feeding a snapshot
+   * id back into its project. Turning it on (at create, or later: an update) restores; turning it
+   * off changes nothing in Neon. A refresh reports `false` when the default branch has since been
+   * put on another snapshot, so the next `up` restores this one again. Default false.
+   */
+  readonly restoreDefaultBranch?: pulumi.Input<boolean>;
+  /**
    * Adopt this existing snapshot (`snap-…`) instead of taking one: the import path, as `pulumi
    * import` does not work for dynamic providers (pulumi/pulumi#16175). Read at create only; the
    * declared `name` and `expiresAt` are then applied. An adopted snapshot is released, not deleted,
@@ -57,6 +66,7 @@ export function snapshotInputsSchema() {
       expiresAt: isoDateTime().optional(),
       lsn: z.string().regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, "must be an LSN such as 0/1A2B3C4").optional(),
       timestamp: isoDateTime().optional(),
+      restoreDefaultBranch: z.boolean().optional(),
       adoptId: neonId("snapshot").optional(),
     })
     .strict()

@@ -7,6 +7,7 @@ import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot, SnapshotOperations } from "../../client/schemas/snapshots";
 import { currentDefaultBranch } from "../common/branchScope";
+import { isDefaultBranchRestoredFrom, restoreDefaultBranch } from "../common/defaultBranchRestore";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -57,11 +58,13 @@ export async function create(inputs: SnapshotInputs & Record<string, unknown>) {
     return { id: found.id, outs: plainOutputs(snapshotOutputs(found, projectId, inputs)) };
   }
 
-  // From here on the snapshot exists: any failure must hand Pulumi its id.
+  // From here on the snapshot exists: any failure must hand Pulumi its id (and `restoreDefaultBranch`
+  // as not done yet, so the next `up` restores).
   try {
     await client.waitForOperations(created.operations);
+    if (inputs.restoreDefaultBranch) await restoreDefaultBranch(client, projectId, created.snapshot.id, "restoreDefaultBranch");
   } catch (err) {
-    throw new ResourceInitFailure("Neon snapshot", created.snapshot.id, snapshotOutputs(created.snapshot, projectId, inputs), err);
+    throw new ResourceInitFailure("Neon snapshot", created.snapshot.id, { ...snapshotOutputs(created.snapshot, projectId, inputs), restoreDefaultBranch: false }, err);
   }
   return { id: created.snapshot.id, outs: plainOutputs(snapshotOutputs(created.snapshot, projectId, inputs)) };
 }
@@ -77,7 +80,9 @@ export async function read(id: string, props: Record<string, unknown>) {
     throw err;
   }
   if (!snapshot) return {}; // deleted (or expired) outside Pulumi: gone from state
-  const live = { ...snapshotOutputs(snapshot, projectId, undefined), ...immutableDeclared(props) };
+  // Only a snapshot meant to hold the default branch costs the extra look at it.
+  const restoredFromIt = props.restoreDefaultBranch === true && (await isDefaultBranchRestoredFrom(client, projectId, id));
+  const live = { ...snapshotOutputs(snapshot, projectId, undefined, restoredFromIt), ...immutableDeclared(props) };
   const outs = { ...live, [declaredKey]: props[declaredKey], ...(props.adoptId !== undefined ? { adoptId: props.adoptId } : {}) };
   return { id, props: plainOutputs(outs), inputs: plainOutputs(liveInputs(props, live)) };
 }
@@ -86,6 +91,8 @@ export async function update(id: string, olds: Record<string, unknown>, news: Sn
   const client = neonClientForCall();
   const projectId = news.projectId;
   const snapshot = await applyDeclared(client, projectId, id, olds, news);
+  // Also when unchanged: a restore that failed half-way, or one undone outside Pulumi, is redone.
+  if (news.restoreDefaultBranch) await restoreDefaultBranch(client, projectId, id, "restoreDefaultBranch");
   const outs = snapshotOutputs(snapshot, projectId, news);
   // Once adopted, always released on delete, even if adoptId was since removed from the program.
   if (olds.adoptId !== undefined) outs.adoptId = olds.adoptId;

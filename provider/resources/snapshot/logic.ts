@@ -12,7 +12,7 @@ import type { SnapshotInputs } from "./args";
 
 /** Every output the resource class exposes. */
 export const snapshotOutputNames = [
-  "projectId", "branchId", "name", "expiresAt", "lsn", "timestamp", "adoptId",
+  "projectId", "branchId", "name", "expiresAt", "lsn", "timestamp", "restoreDefaultBranch", "adoptId",
   "snapshotId", "createdAt", "sourceBranchId",
 ] as const;
 
@@ -38,6 +38,7 @@ export const snapshotDiffFields: readonly DiffField[] = [
   { name: "expiresAt", normalize: instantToSecond },
   { name: "lsn", replaces: true, normalize: canonicalLsn },
   { name: "timestamp", replaces: true, normalize: instantToSecond },
+  { name: "restoreDefaultBranch" },
   // adoptId is read at create only: changing it later changes nothing.
 ];
 
@@ -81,11 +82,17 @@ export function assertSnapshottable(branch: Pick<Branch, "id" | "name" | "parent
 
 /**
  * Outputs: Neon's values for every input field (overlaid with the declared inputs, so a second `up`
- * compares equal), plus the snapshot's own values. `branchId` is the branch the snapshot was taken
+ * compares equal), plus the snapshot's own values. `restoreDefaultBranch` is live when the caller
+ * looked (whether the default branch is restored from this snapshot), else false. `branchId` is the branch the snapshot was taken
  * of; after the default branch is restored it names the superseded branch, which is why it is only
  * compared when the user declared it.
  */
-export function snapshotOutputs(snapshot: Snapshot, projectId: string, declared: Record<string, unknown> | undefined): Record<string, unknown> {
+export function snapshotOutputs(
+  snapshot: Snapshot,
+  projectId: string,
+  declared: Record<string, unknown> | undefined,
+  defaultBranchRestoredFromIt = false,
+): Record<string, unknown> {
   const live: Record<string, unknown> = {
     projectId,
     branchId: snapshot.source_branch_id,
@@ -93,6 +100,7 @@ export function snapshotOutputs(snapshot: Snapshot, projectId: string, declared:
     expiresAt: snapshot.expires_at,
     lsn: snapshot.lsn,
     timestamp: snapshot.timestamp,
+    restoreDefaultBranch: defaultBranchRestoredFromIt,
   };
   const out = echoDeclared(live, declared);
   if (declared?.adoptId !== undefined) out.adoptId = declared.adoptId;

@@ -5,8 +5,8 @@ import { snapshotOutputNames } from "./logic";
 import snapshotProvider = require("./provider");
 
 /**
- * A snapshot of a root branch (Neon beta), e.g. the checkpoint a project's default branch is
- * restored to with NeonProject's `activeSnapshotId`. Name and expiry update in place; a different
+ * A snapshot of a root branch (Neon beta): a checkpoint, which the project's default branch can be
+ * put on in place (`restoreDefaultBranch`, or NeonProject's `activeSnapshotId`). Name and expiry update in place; a different
  * project, branch, LSN or timestamp is a different snapshot (replacement). The Pulumi id is the
  * snapshot id (`snap-…`).
  */
@@ -18,6 +18,8 @@ export class Snapshot extends pulumi.dynamic.Resource {
   declare readonly expiresAt: pulumi.Output<string | undefined>;
   declare readonly lsn: pulumi.Output<string>;
   declare readonly timestamp: pulumi.Output<string>;
+  /** Whether the project's default branch is on this snapshot (as declared, or as last read). */
+  declare readonly restoreDefaultBranch: pulumi.Output<boolean>;
   declare readonly adoptId: pulumi.Output<string | undefined>;
   /** Neon's snapshot id (`snap-…`), e.g. for NeonProject's `activeSnapshotId`. */
   declare readonly snapshotId: pulumi.Output<string>;
