@@ -18,5 +18,11 @@ export type { AuthIntegrationArgs, OAuthProviderArgs } from "./resources/authInt
 export { DataApi } from "./resources/dataApi/resource";
 export type { DataApiArgs, DataApiSettingsArgs } from "./resources/dataApi/args";
 
+export { TenantEnvironment, tenantEnvironmentType, type TenantEnvironmentArgs } from "./tenant/component";
+export { parseTenantSpec, parseTtl, TenantSpecError, tenantSpecKeys, type TenantSpec, type PreviewBranchSpec } from "./tenant/spec";
+export { tiers, tierNames, type TierDefinition, type TierName, type OrganizationRole, type TenantOrganizations } from "./tenant/tiers";
+export { tenantPlan, TenantOrganizationsError, type TenantPlan } from "./tenant/plan";
+export { tenantSpecFromConfig, organizationsFromConfig } from "./tenant/config";
+
 export * from "./client";
 export type { Branch as NeonApiBranch, Endpoint as NeonApiEndpoint, Snapshot as NeonApiSnapshot, DataApi as NeonApiDataApi } from "./client";

@@ -41,6 +41,8 @@ export interface Registration {
   protect: boolean;
   /** URNs of the resources this one depends on (`dependsOn` and inputs that are Outputs). */
   dependencies: string[];
+  /** The parent's URN ("" for the stack's own children). */
+  parent: string;
 }
 
 /** What a created resource's state is in these tests: its inputs plus a fixed value per extra output. */
@@ -62,6 +64,7 @@ class RecordingMonitor extends MockMonitor {
       deleteBeforeReplace: req.getDeletebeforereplace(),
       protect: req.getProtect(),
       dependencies: req.getDependenciesList(),
+      parent: req.getParent(),
     });
     await super.registerResource(req, (err, response) => {
       if (err || !response) return callback(err, response);

@@ -1,64 +1,66 @@
 /**
- * The tenant program (stacks/program.ts) under the recording mocks: it registers the resources its
- * config asks for with their readable type tokens and the dependencies it declares, protects the
- * project unless told not to, and its secret outputs come back secret. The same function runs
- * through the real engine in test/engine/tenantStack.test.ts.
+ * The tenant program (stacks/program.ts) under the recording mocks: it builds one TenantEnvironment
+ * from the stack's `tenant:` config and the project's `platform:organizations`, exports the outputs
+ * a platform needs (secrets secret), and refuses bad config, an unknown `tenant:` key included,
+ * before registering anything. The same function runs through the real engine in
+ * test/engine/tenantStack.test.ts.
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { tenantProgram } from "../../stacks/program";
 import { assertNoUnhandledRejections, installRecordingMocks, settle, type RecordingMocks } from "./pulumiMocks";
 
+const organizations = JSON.stringify({ sponsored: "org-sponsored-1", paid: "org-paid-2" });
+
 describe("the tenant program under Pulumi mocks", function () {
   this.timeout(20_000);
   let mocks: RecordingMocks;
-  let outputs: Record<string, pulumi.Output<unknown>>;
 
-  before(async () => {
-    mocks = await installRecordingMocks((type) => {
-      const fake: Record<string, Record<string, unknown>> = {
-        "pulumi-nodejs:dynamic/neon:NeonProject": { connectionUri: "postgresql://u:npg_x@h/db", pooledConnectionUri: "postgresql://u:npg_x@h-pooler/db" },
-        "pulumi-nodejs:dynamic/neon:AuthIntegration": { jwksUrl: "https://auth/jwks", secretServerKey: "ssk_x" },
-        "pulumi-nodejs:dynamic/neon:DataApi": { url: "https://data-api" },
-      };
-      return fake[type] ?? {};
-    });
-    pulumi.runtime.setAllConfig({ "tenant:name": "acme", "tenant:previewBranches": JSON.stringify(["pr-17"]), "tenant:computeMaxCu": "8" });
-    outputs = (await tenantProgram()) as Record<string, pulumi.Output<unknown>>;
+  beforeEach(async () => {
+    mocks = await installRecordingMocks((type) =>
+      type.endsWith(":NeonProject") ? { connectionUri: "postgresql://u:npg_x@h/db", pooledConnectionUri: "postgresql://u:npg_x@h-pooler/db" } : {},
+    );
   });
-  afterEach(() => assertNoUnhandledRejections());
-  after(() => {
+  afterEach(() => {
     pulumi.runtime.setAllConfig({});
     mocks.uninstall();
+    assertNoUnhandledRejections();
   });
 
-  it("registers the six resources with readable type tokens, one branch per preview branch", async () => {
-    await settle(outputs.dataApiUrl);
-    const types = mocks.registrations.filter((r) => r.custom).map((r) => `${r.type} ${r.name}`).sort();
-    assert.deepEqual(types, [
-      "pulumi-nodejs:dynamic/neon:AuthIntegration auth",
-      "pulumi-nodejs:dynamic/neon:Branch preview-pr-17",
-      "pulumi-nodejs:dynamic/neon:DataApi data-api",
-      "pulumi-nodejs:dynamic/neon:Endpoint compute",
-      "pulumi-nodejs:dynamic/neon:NeonProject project",
-      "pulumi-nodejs:dynamic/neon:Snapshot checkpoint",
+  it("builds the tenant from its stack config, defaulting its id to the stack name, and exports its outputs", async () => {
+    pulumi.runtime.setAllConfig({
+      "platform:organizations": organizations,
+      "tenant:tier": "paid",
+      "tenant:checkpoints": JSON.stringify(["baseline"]),
+      "tenant:previewBranches": JSON.stringify([{ name: "pr-17", ttl: "1d" }]),
+    });
+    const outputs = (await tenantProgram()) as Record<string, unknown>;
+    assert.equal(outputs.tenantId, "test", "the stack name");
+    assert.equal(outputs.tier, "paid");
+    assert.equal(outputs.organizationId, "org-paid-2");
+    assert.equal((await settle(outputs.databaseUrl as pulumi.Output<string>)).secret, true);
+    assert.equal((await settle(outputs.previewBranchUris as pulumi.Output<unknown>)).secret, true);
+    assert.equal(mocks.registration("tenant").type, "neon:tenant:TenantEnvironment");
+    assert.equal(mocks.registration("project").inputs.name, "test");
+    assert.equal(mocks.registration("preview-pr-17").inputs.ttlSeconds, 86400);
+    assert.deepEqual(Object.keys(outputs).sort(), [
+      "authJwksUrl", "authPublishableKey", "authSecretServerKey", "checkpointIds", "computeHost", "dataApiUrl", "databaseUrl",
+      "organizationId", "pooledDatabaseUrl", "previewBranchUris", "projectId", "tenantId", "tier",
     ]);
-    assert.equal(mocks.registration("preview-pr-17").inputs.name, "acme-pr-17");
-    assert.equal(mocks.registration("compute").inputs.autoscalingLimitMaxCu, 8);
   });
 
-  it("protects the project, wires every resource to it, and keeps the secrets secret", async () => {
-    assert.equal(mocks.registration("project").protect, true);
-    for (const name of ["compute", "auth", "data-api", "checkpoint", "preview-pr-17"]) {
-      // The project's id (the mocks name it "<name>-id"): known even while an update is previewed.
-      assert.equal(mocks.registration(name).inputs.projectId, "project-id", name);
-    }
-    assert.deepEqual(mocks.registration("compute").inputs.adoptDefault, true);
-    const auth = mocks.registrations.find((r) => r.name === "auth")!;
-    assert.ok(mocks.registration("data-api").dependencies.some((urn) => urn.endsWith("::auth")), "the Data API waits for Neon Auth");
-    assert.ok(auth.dependencies.some((urn) => urn.endsWith("::project")));
-    assert.equal((await settle(outputs.databaseUrl)).secret, true);
-    assert.equal((await settle(outputs.authSecretServerKey)).secret, true);
-    assert.equal((await settle(outputs.dataApiUrl)).secret, false);
+  it("refuses a tenant: key that is not a setting, and bad values, before registering anything", async () => {
+    pulumi.runtime.setAllConfig({ "platform:organizations": organizations, "tenant:teir": "paid" });
+    await assert.rejects(tenantProgram(), /tenant:teir is not a setting \(the tenant settings are tenant:id, tenant:tier,/);
+    pulumi.runtime.setAllConfig({ "platform:organizations": organizations, "tenant:tier": "gold", "tenant:checkpoints": JSON.stringify(["a", "a"]) });
+    await assert.rejects(tenantProgram(), /tenant:tier: must be one of free, paid, got "gold"/);
+    pulumi.runtime.setAllConfig({ "platform:organizations": organizations, "tenant:tier": "free", "tenant:checkpoints": JSON.stringify(["a", "a"]), "tenant:activeCheckpoint": "b" });
+    await assert.rejects(tenantProgram(), (err: Error) => /tenant:checkpoints\[1\]: names the checkpoint "a" twice/.test(err.message) && /tenant:activeCheckpoint: must name one of the checkpoints \(a\), got "b"/.test(err.message));
+    assert.deepEqual(mocks.registrations, []);
+  });
+
+  it("says which platform setting is missing", async () => {
+    pulumi.runtime.setAllConfig({ "tenant:tier": "free" });
+    await assert.rejects(tenantProgram(), /platform:organizations/);
   });
 });
