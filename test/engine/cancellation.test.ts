@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import type { Engine } from "../../runner/engine";
 import { openTestStack, repoRoot, requireEngine, startNeonTarget, type NeonTarget, type TestStack } from "../support/engineHarness";
 
+/** The project, its checkpoint, Neon Auth and the Data API. */
+const tenantResources = 4;
+
 describe("cancelling an update through the runner", function () {
   this.timeout(120_000);
   let engine: Engine;
@@ -18,7 +21,14 @@ describe("cancelling an update through the runner", function () {
     // Operations slow enough that the update is still creating when it is cancelled.
     target = await startNeonTarget(1500);
     if (target.kind !== "local") this.skip(); // counts projects in the local Neon API
-    stack = await openTestStack({ engine, target, projectDir: repoRoot, config: { "tenant:name": "cancelled", "tenant:protect": false } });
+    stack = await openTestStack({ engine, target, projectDir: repoRoot, config: {
+        "tenant:id": "cancelled",
+        "tenant:tier": "free",
+        "tenant:auth": { enabled: true },
+        "tenant:dataApi": { enabled: true },
+        "tenant:checkpoints": ["baseline"],
+      },
+    });
   });
 
   after(async () => {
@@ -44,11 +54,11 @@ describe("cancelling an update through the runner", function () {
     assert.deepEqual(state.checkpoint.latest?.pending_operations ?? [], [], "the engine recorded every step it had started");
     const recorded = (state.checkpoint.latest?.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/neon:"));
     assert.ok(recorded.some((r) => r.type.endsWith(":NeonProject")), "the project created before the cancel is in the state");
-    assert.ok(recorded.length < 5, `the update was cancelled before it created everything (${recorded.length} recorded)`);
+    assert.ok(recorded.length < tenantResources, `the update was cancelled before it created everything (${recorded.length} recorded)`);
 
     // The stack is not locked: the next update runs, and creates only what is missing.
     const result = await stack.runner.up();
-    assert.equal(result.summary.resourceChanges?.create, 5 - recorded.length);
+    assert.equal(result.summary.resourceChanges?.create, tenantResources - recorded.length);
     const projects = (await target.client.projects.list({})).projects.filter((p) => p.name === "cancelled");
     assert.equal(projects.length, 1, "one project, not a duplicate");
     await stack.runner.destroy();

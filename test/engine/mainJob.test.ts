@@ -87,10 +87,12 @@ describe("npm start (the main job) through the real Pulumi engine", function () 
   it("creates the dev tenant and prints its outputs with secrets masked", async () => {
     const run = await finished(npmStart(["--once"]));
     assert.equal(run.code, 0, `npm start failed:\n${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /pulumi up of neon-tenants\/dev: 7 created/);
+    assert.match(run.stdout, /pulumi up of neon-tenants\/dev: 8 created/);
     assert.match(run.stdout, /outputs \(secrets masked; --show-secrets shows them\):/);
     assert.match(run.stdout, /^\s+databaseUrl\s+\[secret\]$/m);
-    assert.match(run.stdout, /^\s+previewBranchIds\s+\{"welcome":"br-[\w-]+"\}$/m);
+    assert.match(run.stdout, /^\s+previewBranchUris\s+\[secret\]$/m);
+    assert.match(run.stdout, /^\s+checkpointIds\s+\{"baseline":"snap-[\w-]+"\}$/m);
+    assert.match(run.stdout, /^\s+tier\s+free$/m);
     assertNothingSecret(run);
     assert.ok(fs.existsSync(path.join(stateDir, "state.json")), "the local Neon API keeps its state in the state folder");
     assert.ok(fs.existsSync(path.join(stateDir, "pulumi", "backend", ".pulumi", "stacks", "neon-tenants", "dev.json")), "the Pulumi state is in the state folder");
@@ -99,7 +101,7 @@ describe("npm start (the main job) through the real Pulumi engine", function () 
   it("finds nothing to change the second time, and writes nothing to the Neon API", async () => {
     const run = await finished(npmStart(["--once"]));
     assert.equal(run.code, 0, `npm start failed:\n${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /pulumi up of neon-tenants\/dev: no changes \(7 unchanged\)/);
+    assert.match(run.stdout, /pulumi up of neon-tenants\/dev: no changes \(8 unchanged\)/);
     assert.match(run.stdout, /local Neon API: 0 requests during the update, 0 of them writes/);
     assertNothingSecret(run);
   });

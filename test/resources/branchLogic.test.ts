@@ -206,12 +206,13 @@ describe("Branch policy", () => {
       assert.deepEqual(branchCreateBody({ projectId: "proj-1", parentLsn: "0/1", expiresAt: null }, now), { branch: { parent_lsn: "0/1" } });
     });
 
-    it("restores a snapshot to a new branch without finalizing", () => {
-      assert.deepEqual(branchRestoreBody({ projectId: "proj-1", restoreFromSnapshotId: "snap-1", name: "from-snap", protected: true }), {
+    it("restores a snapshot to a new branch without finalizing, targeted at the current default branch", () => {
+      assert.deepEqual(branchRestoreBody({ projectId: "proj-1", restoreFromSnapshotId: "snap-1", name: "from-snap", protected: true }, "br-main-2"), {
         name: "from-snap",
         finalize_restore: false,
+        target_branch_id: "br-main-2",
       });
-      assert.deepEqual(branchRestoreBody({ projectId: "proj-1", restoreFromSnapshotId: "snap-1" }), { finalize_restore: false });
+      assert.deepEqual(branchRestoreBody({ projectId: "proj-1", restoreFromSnapshotId: "snap-1" }, "br-main-2"), { finalize_restore: false, target_branch_id: "br-main-2" });
     });
 
     it("PATCHes only declared fields that changed, never server-owned values", () => {

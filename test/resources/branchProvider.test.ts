@@ -263,7 +263,7 @@ describe("Branch provider against the local Neon API", () => {
     assert.deepEqual(
       writes.map((e) => `${e.method} ${e.route} ${JSON.stringify(e.body)}`),
       [
-        `POST /projects/{project_id}/snapshots/{snapshot_id}/restore {"name":"inspect","finalize_restore":false}`,
+        `POST /projects/{project_id}/snapshots/{snapshot_id}/restore {"name":"inspect","finalize_restore":false,"target_branch_id":"${defaultBranchId}"}`,
         `PATCH /projects/{project_id}/branches/{branch_id} {"branch":{"protected":true}}`,
       ],
     );
@@ -277,6 +277,20 @@ describe("Branch provider against the local Neon API", () => {
     assert.equal((await branch.diff(restored.id, restored.outs, inputs)).changes, false);
     const refreshed = ((await branch.read(restored.id, restored.outs)) as { props: Outs }).props;
     assert.equal((await branch.diff(restored.id, refreshed, inputs)).changes, false);
+  });
+
+  it("restores a snapshot to a new branch after the branch it was taken of was superseded by a restore of the default branch", async () => {
+    const { projectId, defaultBranchId } = await newProject("branch-restore-after-rollback");
+    const snap = (await settledCall(neon, "POST", `/projects/${projectId}/branches/${defaultBranchId}/snapshot?name=baseline`)).body.snapshot;
+    // Roll the default branch back to the snapshot: Neon replaces it, and the old branch is removed.
+    await settledCall(neon, "POST", `/projects/${projectId}/snapshots/${snap.id}/restore`, { finalize_restore: true });
+    const superseded = Object.values(neon.state().projects[projectId].branches).find((b) => !b.branch.default)!.branch;
+    await settledCall(neon, "DELETE", `/projects/${projectId}/branches/${superseded.id}`);
+    assert.equal(liveBranch(projectId, defaultBranchId), undefined, "the branch the snapshot was taken of is gone");
+
+    const restored = await createBranch({ projectId, restoreFromSnapshotId: snap.id, name: "preview-pr-17" });
+    assert.equal(liveBranch(projectId, restored.id).restored_from, snap.id);
+    assert.equal(liveBranch(projectId, restored.id).name, "preview-pr-17");
   });
 
   it("creates a branch from a point in time of its parent, and a schema-only root branch", async () => {

@@ -7,6 +7,7 @@ import { NeonAmbiguousWriteError, NeonApiError, NeonNotFoundError } from "../../
 import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
 import type { Operation } from "../../client/schemas/common";
+import { currentDefaultBranch } from "../common/branchScope";
 import { checkInputs } from "../common/check";
 import { liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -52,7 +53,12 @@ export async function create(inputs: BranchInputs & Record<string, unknown>) {
   const fromSnapshot = inputs.restoreFromSnapshotId !== undefined;
   try {
     const created = fromSnapshot
-      ? await client.snapshots.restore(inputs.projectId, inputs.restoreFromSnapshotId!, branchRestoreBody(inputs), { waitForOperations: false })
+      ? await client.snapshots.restore(
+          inputs.projectId,
+          inputs.restoreFromSnapshotId!,
+          branchRestoreBody(inputs, (await currentDefaultBranch(client, inputs.projectId)).id),
+          { waitForOperations: false },
+        )
       : await client.branches.create(inputs.projectId, branchCreateBody(inputs, startedAt), { waitForOperations: false });
     ({ branch, operations } = created);
   } catch (err) {

@@ -107,8 +107,14 @@ export function branchCreateBody(inputs: BranchInputs, nowMs: number): BranchCre
 }
 
 /** A restore to a new branch: never finalized, so no other branch (or compute) is touched. */
-export function branchRestoreBody(inputs: BranchInputs): SnapshotRestoreRequest {
-  return dropUndefined({ name: inputs.name, finalize_restore: false });
+/**
+ * Restoring a snapshot to a new branch (never finalized: the project's branches stay as they are).
+ * Neon's default target is the branch the snapshot was taken of, which no longer exists once the
+ * default branch has itself been restored (rolled back to a checkpoint); the project's current
+ * default branch, which took its place, is named instead.
+ */
+export function branchRestoreBody(inputs: BranchInputs, currentDefaultBranchId: string): SnapshotRestoreRequest {
+  return dropUndefined({ name: inputs.name, finalize_restore: false, target_branch_id: currentDefaultBranchId });
 }
 
 /**
