@@ -85,6 +85,8 @@ export interface RunnerStack {
   refresh(options?: OperationOptions): Promise<RefreshResult>;
   destroy(options?: OperationOptions): Promise<DestroyResult>;
   outputs(): Promise<OutputMap>;
+  /** Removes the stack from the backend (after a destroy: Pulumi refuses while it holds resources). */
+  remove(): Promise<void>;
   /** The state as stored on disk (secrets stay ciphertext); undefined before the first update. */
   readState(): StoredState | undefined;
 }
@@ -151,6 +153,10 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     outputs: () => {
       refreshConfigCopy();
       return stack.outputs();
+    },
+    remove: async () => {
+      await workspace.removeStack(options.stackName);
+      fs.rmSync(configFile, { force: true });
     },
     readState: () => (stateFile && fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState) : undefined),
   };

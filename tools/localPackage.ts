@@ -50,7 +50,22 @@ export function installPackageCopy(nodeModulesDir: string, root: string = packag
     fs.rmSync(staging, { recursive: true, force: true });
     fs.rmSync(retired, { recursive: true, force: true });
   }
+  linkBins(nodeModulesDir, target);
   return target;
+}
+
+/** `node_modules/.bin/<name>` for each of the package's `bin` entries, as npm links them. */
+function linkBins(nodeModulesDir: string, packageDir: string): void {
+  const bins = (JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")).bin ?? {}) as Record<string, string>;
+  for (const [name, file] of Object.entries(bins)) {
+    const script = path.join(packageDir, file);
+    if (!fs.existsSync(script)) continue;
+    fs.chmodSync(script, 0o755);
+    const link = path.join(nodeModulesDir, ".bin", name);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(path.relative(path.dirname(link), script), link);
+  }
 }
 
 function listFiles(dir: string): string[] {

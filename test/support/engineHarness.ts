@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { stringify as stringifyYaml } from "yaml";
 import type { NeonLocal, RequestLogEntry } from "../../emulator";
 import { defaultOrganizations } from "../../emulator";
 import { NeonClient } from "../../provider/client";
@@ -100,14 +101,12 @@ export function describeRequests(requests: RequestLogEntry[]): string {
 export type StackConfig = Record<string, unknown>;
 
 /**
- * Writes a stack config file. Values are written as JSON, which is valid YAML; the CLI adds the
- * `encryptionsalt` from the stack's state when it reads the file (PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER).
+ * Writes a stack config file, as a user would. The CLI adds the `encryptionsalt` from the stack's
+ * state to its copy (PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER).
  */
 export function writeStackConfig(file: string, config: StackConfig): void {
-  const lines = Object.entries(config)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`);
-  fs.writeFileSync(file, lines.length > 0 ? `config:\n${lines.join("\n")}\n` : "config: {}\n");
+  const defined = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined));
+  fs.writeFileSync(file, stringifyYaml({ config: defined }));
 }
 
 export interface TestStack {
