@@ -121,7 +121,9 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
   const configWorkDir = path.join(paths.configDir, settings.name);
   writeFileIfChanged(path.join(configWorkDir, "Pulumi.yaml"), `name: ${JSON.stringify(settings.name)}\nruntime: nodejs\n`);
   redirect.configWorkDir = configWorkDir;
-  if (!options.languageHost) workspace.program = options.program ?? programOf(projectDir, settings.main);
+  // Pulumi's Node.js runtime treats a program as TypeScript unless `runtime.options.typescript` is false.
+  const typescript = typeof settings.runtime === "object" ? settings.runtime.options?.typescript !== false : true;
+  if (!options.languageHost) workspace.program = options.program ?? programOf(projectDir, settings.main, typescript);
 
   // `stackConfigDir` is read by the CLI but missing from the SDK's ProjectSettings type.
   const stackConfigDir = (settings as { stackConfigDir?: string }).stackConfigDir ?? ".";

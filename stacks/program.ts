@@ -11,6 +11,7 @@ import { TenantEnvironment, organizationsFromConfig, tenantSpecFromConfig } from
 
 export async function tenantProgram(): Promise<Record<string, unknown>> {
   const tenant = new TenantEnvironment("tenant", { spec: tenantSpecFromConfig(), organizations: organizationsFromConfig(), keyPrefix: "tenant:" });
+  const { auth, dataApi } = tenant.spec;
   return {
     tenantId: tenant.spec.id,
     tier: tenant.spec.tier,
@@ -19,11 +20,10 @@ export async function tenantProgram(): Promise<Record<string, unknown>> {
     databaseUrl: tenant.databaseUrl, // secret
     pooledDatabaseUrl: tenant.pooledDatabaseUrl, // secret
     computeHost: tenant.computeHost,
-    dataApiUrl: tenant.dataApiUrl,
-    authJwksUrl: tenant.authJwksUrl,
-    authPublishableKey: tenant.authPublishableKey, // secret
-    authSecretServerKey: tenant.authSecretServerKey, // secret
     checkpointIds: tenant.checkpointIds,
     previewBranchUris: tenant.previewBranchUris, // secret
+    // Only what the tenant has: an undefined output is a warning on every run.
+    ...(auth.enabled ? { authJwksUrl: tenant.authJwksUrl, authPublishableKey: tenant.authPublishableKey, authSecretServerKey: tenant.authSecretServerKey } : {}),
+    ...(dataApi.enabled ? { dataApiUrl: tenant.dataApiUrl } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * Neon Auth, the Data API and each preview branch with its compute. Pure, so the mapping is tested
  * without Pulumi; TenantEnvironment only registers what this says.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type { PreviewBranchSpec, TenantSpec } from "./spec";
 import { fromActiveBranch } from "./spec";
 import { tiers, type TenantOrganizations, type TierDefinition } from "./tiers";
@@ -35,7 +36,8 @@ export interface PreviewBranchPlan {
   readonly compute: { autoscalingLimitMinCu: number; autoscalingLimitMaxCu: number; suspendTimeoutSeconds: number };
 }
 
-export class TenantOrganizationsError extends Error {}
+/** A RunError (reported without a stack trace): the platform's organizations are config to fix. */
+export class TenantOrganizationsError extends pulumi.RunError {}
 
 export function tenantPlan(spec: TenantSpec, organizations: TenantOrganizations): TenantPlan {
   const tier = tiers[spec.tier];

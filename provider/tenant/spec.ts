@@ -4,6 +4,7 @@
  * validated here, completely, before any resource is registered: a bad spec fails the preview with
  * every problem listed, each naming its key and what is allowed.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { maxBranchTtlSeconds } from "../resources/branch/args";
 import { tierNames, type TierName } from "./tiers";
@@ -50,7 +51,11 @@ export interface PreviewBranchSpec {
 /** The config keys of a tenant spec, in the order they are documented. */
 export const tenantSpecKeys = ["id", "tier", "region", "postgresVersion", "auth", "dataApi", "checkpoints", "activeCheckpoint", "previewBranches"] as const;
 
-export class TenantSpecError extends Error {
+/**
+ * A Pulumi RunError: the engine reports it as the list of problems, without the stack trace it
+ * prints for unexpected exceptions (a wrong config value is the user's to fix, not a crash).
+ */
+export class TenantSpecError extends pulumi.RunError {
   constructor(readonly problems: readonly string[]) {
     super(`the tenant spec is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "TenantSpecError";

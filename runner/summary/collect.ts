@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { RunnerError } from "../errors";
-import { openStack, type RunnerOptions } from "../stack";
-import { stackPreviewFromEvents, stripAnsi, type StackPreview } from "./stackPreview";
+import { openStack, type RunnerOptions, type RunnerStack } from "../stack";
+import { cleanMessage, distinctMessages, stackPreviewFromEvents, stripAnsi, type StackPreview } from "./stackPreview";
 
 export interface SavedPreview {
   readonly version: 1;
@@ -27,28 +27,32 @@ export async function previewStacks(
   onOutput?: (text: string) => void,
 ): Promise<SavedPreview[]> {
   const saved: SavedPreview[] = [];
-  for (const stackName of stacks) {
-    const stack = await openStack(runner, { projectDir, stackName });
-    const events: EngineEvent[] = [];
-    let failure: string | undefined;
-    try {
-      await stack.preview({ onEvent: (e) => events.push(e), onOutput });
-    } catch (err) {
-      failure = failureMessage(err, events);
-    }
-    saved.push({ version: 1, project: stack.projectName, stack: stackName, ...(failure !== undefined ? { failure } : {}), events });
-  }
+  for (const stackName of stacks) saved.push(await previewStack(await openStack(runner, { projectDir, stackName }), onOutput));
   return saved;
+}
+
+/** One stack's preview with its events; a preview that fails is kept with what went wrong. */
+export async function previewStack(stack: RunnerStack, onOutput?: (text: string) => void): Promise<SavedPreview> {
+  const events: EngineEvent[] = [];
+  let failure: string | undefined;
+  try {
+    await stack.preview({ onEvent: (e) => events.push(e), onOutput });
+  } catch (err) {
+    failure = failureMessage(err, events);
+  }
+  return { version: 1, project: stack.projectName, stack: stack.stackName, ...(failure !== undefined ? { failure } : {}), events };
 }
 
 /** What to say about a failed preview: the engine's error diagnostics, else the command's own error lines. */
 function failureMessage(err: unknown, events: readonly EngineEvent[]): string {
-  const errors = events
-    .map((e) => e.diagnosticEvent)
-    .filter((d) => d?.severity === "error")
-    .map((d) => stripAnsi(d!.message).trim())
-    .filter((m) => m !== "" && !/^update failed$|^preview failed$/.test(m));
-  if (errors.length > 0) return [...new Set(errors)].join("\n");
+  const errors = distinctMessages(
+    events
+      .map((e) => e.diagnosticEvent)
+      .filter((d) => d?.severity === "error")
+      .map((d) => cleanMessage(d!.message))
+      .filter((m) => m !== "" && !/^(update|preview) failed$/.test(m)),
+  );
+  if (errors.length > 0) return errors.join("\n");
   const text = stripAnsi((err as Error).message ?? String(err));
   const lines = text.split("\n").filter((l) => /^\s*error:/.test(l));
   return (lines.length > 0 ? lines : text.split("\n").slice(0, 5)).join("\n").trim();

@@ -70,9 +70,14 @@ function compose(previews: readonly StackPreview[], detail: Detail, options: Sum
       "### Failures and warnings\n" +
         problems
           .map((p) => {
+            const label = escape(stackLabel(p, previews));
+            // A failed preview's errors are its failure; its warnings still follow.
+            const diagnostics = p.failure !== undefined ? p.diagnostics.filter((d) => d.severity !== "error") : p.diagnostics;
             const lines = [
-              ...(p.failure !== undefined ? [`- **${escape(stackLabel(p, previews))}**: the preview failed`, fenced(p.failure, "text")] : []),
-              ...p.diagnostics.map((d) => `- **${escape(stackLabel(p, previews))}** (${d.severity}): ${escape(oneLine(d.message))}`),
+              ...(p.failure !== undefined ? [`- **${label}**: the preview failed`, indent(fenced(p.failure, "text"))] : []),
+              ...diagnostics.map((d) =>
+                d.severity === "error" ? `- **${label}** (error):\n${indent(fenced(d.message, "text"))}` : `- **${label}** (warning): ${escape(oneLine(d.message))}`,
+              ),
             ];
             return lines.join("\n");
           })

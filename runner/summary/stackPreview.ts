@@ -57,6 +57,21 @@ export function stripAnsi(text: string): string {
   return text.replace(ansi, "");
 }
 
+/** Without colour codes and stack frames (`    at f (file:1:2)`), which say nothing to a reviewer. */
+export function cleanMessage(message: string): string {
+  return stripAnsi(message)
+    .split("\n")
+    .filter((line) => !/^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$/.test(line))
+    .join("\n")
+    .trim();
+}
+
+/** Messages, dropping any that another one contains (the engine often reports an error twice, once wrapped). */
+export function distinctMessages(messages: readonly string[]): string[] {
+  const unique = [...new Set(messages)];
+  return unique.filter((m) => !unique.some((other) => other !== m && other.includes(m)));
+}
+
 function shortType(type: string): string {
   return type.slice(type.lastIndexOf(":") + 1);
 }
@@ -71,8 +86,13 @@ function isSecret(value: unknown): boolean {
   return Object.values(value as Record<string, unknown>).some(isSecret);
 }
 
+/** Pulumi's placeholder for a value a preview cannot know yet (an id that does not exist yet). */
+const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const unknownShown = "(known after the update)";
+
 function render(value: unknown): string {
-  return JSON.stringify(value);
+  if (value === unknownValue) return unknownShown;
+  return JSON.stringify(value, (_key, v) => (v === unknownValue ? unknownShown : v));
 }
 
 /** The properties that differ between two input sets; secrets masked on both sides. */
@@ -123,11 +143,13 @@ export function stackPreviewFromEvents(project: string, stack: string, events: r
     }
     const diagnostic = event.diagnosticEvent;
     if (diagnostic && (diagnostic.severity === "warning" || diagnostic.severity === "error")) {
-      const message = stripAnsi(diagnostic.message).trim();
-      if (message && !diagnostics.some((d) => d.message === message)) diagnostics.push({ severity: diagnostic.severity, message });
+      const message = cleanMessage(diagnostic.message);
+      if (message) diagnostics.push({ severity: diagnostic.severity, message });
     }
   }
-  return { project, stack, changes, unchanged, diagnostics, ...(failure !== undefined ? { failure: stripAnsi(failure).trim() } : {}) };
+  const distinct = distinctMessages(diagnostics.map((d) => d.message));
+  const kept = distinct.map((message) => diagnostics.find((d) => d.message === message)!);
+  return { project, stack, changes, unchanged, diagnostics: kept, ...(failure !== undefined ? { failure: cleanMessage(failure) } : {}) };
 }
 
 /** How many resources each op touches. */
