@@ -11,7 +11,8 @@
  *
  * Common options: --project-dir (default: the current folder), --state-dir (default
  * <project-dir>/.neon-pulumi: the engine's home and config copies, and the file backend unless
- * PULUMI_BACKEND_URL names another). Credentials come from the environment: NEON_API_KEY (and
+ * PULUMI_BACKEND_URL names another), --config-file (a stack config file to use instead of the
+ * project's committed Pulumi.<stack>.yaml; one stack). Credentials come from the environment: NEON_API_KEY (and
  * NEON_API_HOST), PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE, GITHUB_TOKEN for --post.
  * Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
@@ -33,17 +34,45 @@ export class CliUsageError extends RunnerError {}
 const commonOptions = {
   "project-dir": { type: "string" },
   "state-dir": { type: "string" },
+  "config-file": { type: "string" },
+} as const;
+
+const stackCommandOptions = { ...commonOptions, stack: { type: "string", multiple: true }, remove: { type: "boolean" } } as const;
+
+/** Each command's options (the workflow tests check that the example workflows use only these). */
+export const commandOptions = {
+  "changed-stacks": { ...commonOptions, base: { type: "string" }, "all-stacks-on": { type: "string", multiple: true } },
+  preview: stackCommandOptions,
+  up: stackCommandOptions,
+  destroy: stackCommandOptions,
+  "preview-summary": {
+    ...commonOptions,
+    stack: { type: "string", multiple: true },
+    changed: { type: "boolean" },
+    base: { type: "string" },
+    "all-stacks-on": { type: "string", multiple: true },
+    events: { type: "string", multiple: true },
+    "save-events": { type: "string" },
+    output: { type: "string" },
+    post: { type: "boolean" },
+    "pull-request": { type: "string" },
+    title: { type: "string" },
+  },
 } as const;
 
 interface Common {
   projectDir: string;
   stateDir: string;
+  /** A stack config file to use instead of the project's committed one (one stack only). */
+  configFile?: string;
 }
 
-function common(values: { "project-dir"?: string; "state-dir"?: string }): Common {
+function common(values: { "project-dir"?: string; "state-dir"?: string; "config-file"?: string }): Common {
   const projectDir = path.resolve(values["project-dir"] ?? ".");
   if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) throw new CliUsageError(`--project-dir: ${projectDir} has no Pulumi.yaml`);
-  return { projectDir, stateDir: path.resolve(values["state-dir"] ?? path.join(projectDir, ".neon-pulumi")) };
+  const configFile = values["config-file"] !== undefined ? path.resolve(values["config-file"]) : undefined;
+  if (configFile !== undefined && !fs.existsSync(configFile)) throw new CliUsageError(`--config-file: ${configFile} does not exist`);
+  return { projectDir, stateDir: path.resolve(values["state-dir"] ?? path.join(projectDir, ".neon-pulumi")), ...(configFile ? { configFile } : {}) };
 }
 
 /** The environment variables a run passes on: credentials, and a backend or passphrase of the user's. */
@@ -94,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "changed-stacks": {
-      const { values } = parseArgs({ args: rest, options: { ...commonOptions, base: { type: "string" }, "all-stacks-on": { type: "string", multiple: true } }, strict: true });
+      const { values } = parseArgs({ args: rest, options: commandOptions["changed-stacks"], strict: true });
       if (!values.base) throw new CliUsageError("changed-stacks needs --base <git revision>, e.g. origin/main");
       const projectDir = path.resolve(values["project-dir"] ?? ".");
       const result = await changed(projectDir, values.base, values["all-stacks-on"] ?? []);
@@ -104,14 +133,14 @@ export async function main(argv: string[]): Promise<number> {
     case "preview":
     case "up":
     case "destroy": {
-      const { values } = parseArgs({ args: rest, options: { ...commonOptions, stack: { type: "string", multiple: true }, remove: { type: "boolean" } }, strict: true });
+      const { values } = parseArgs({ args: rest, options: commandOptions[command], strict: true });
       const stacks = stacksOption(values);
       if (stacks.length === 0) throw new CliUsageError(`${command} needs --stack <name>`);
-      if (command !== "preview" && stacks.length > 1) throw new CliUsageError(`${command} takes one --stack at a time`);
       const options = common(values);
+      if ((command !== "preview" || options.configFile) && stacks.length > 1) throw new CliUsageError(`${command} takes one --stack at a time`);
       const runner = await runnerFor(options);
       for (const stackName of stacks) {
-        const stack = await openStack(runner, { projectDir: options.projectDir, stackName });
+        const stack = await openStack(runner, { projectDir: options.projectDir, stackName, ...(options.configFile ? { configFile: options.configFile } : {}) });
         const stream = { onOutput: (text: string) => process.stdout.write(text) };
         if (command === "preview") await stack.preview(stream);
         else if (command === "up") process.stdout.write(`\n${stackName}: ${renderChangeSummary((await stack.up(stream)).summary.resourceChanges)}\n`);
@@ -123,23 +152,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "preview-summary": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          ...commonOptions,
-          stack: { type: "string", multiple: true },
-          changed: { type: "boolean" },
-          base: { type: "string" },
-          "all-stacks-on": { type: "string", multiple: true },
-          events: { type: "string", multiple: true },
-          "save-events": { type: "string" },
-          output: { type: "string" },
-          post: { type: "boolean" },
-          "pull-request": { type: "string" },
-          title: { type: "string" },
-        },
-        strict: true,
-      });
+      const { values } = parseArgs({ args: rest, options: commandOptions["preview-summary"], strict: true });
       const sources = [values.stack !== undefined, values.changed === true, values.events !== undefined].filter(Boolean).length;
       if (sources !== 1) throw new CliUsageError("preview-summary takes one of --stack <name>..., --changed --base <rev>, or --events <path>...");
       let saved;

@@ -26,7 +26,7 @@ export interface Engine {
 }
 
 export interface EngineLocation {
-  /** Folder holding `bin/pulumi` and the build stamp. Default `<package>/.engine`. */
+  /** Folder holding `bin/pulumi` and the build stamp. Default: see defaultEngineDir. */
   engineDir?: string;
   /** The Go tool module pinning the CLI. Default `<package>/tools/pulumi`. */
   toolModuleDir?: string;
@@ -39,11 +39,23 @@ export function minimumCliVersion(): string {
   return (require("@pulumi/pulumi/package.json") as { version: string }).version;
 }
 
+/**
+ * Where a built engine lives by default: `.engine/` of the project that installed this package
+ * (the folder above its outermost node_modules), or of the checkout when run from it, so that
+ * reinstalling the package does not throw the build away and every copy of the package in one
+ * project shares one engine. NEON_PULUMI_ENGINE_DIR overrides it.
+ */
+export function defaultEngineDir(root: string = packageRoot()): string {
+  if (process.env.NEON_PULUMI_ENGINE_DIR) return path.resolve(process.env.NEON_PULUMI_ENGINE_DIR);
+  const parts = root.split(path.sep);
+  const first = parts.indexOf("node_modules");
+  return path.join(first > 0 ? parts.slice(0, first).join(path.sep) || path.sep : root, ".engine");
+}
+
 function resolveLocation(location: EngineLocation = {}): Required<EngineLocation> {
-  const root = packageRoot();
   return {
-    engineDir: location.engineDir ?? path.join(root, ".engine"),
-    toolModuleDir: location.toolModuleDir ?? path.join(root, "tools", "pulumi"),
+    engineDir: location.engineDir ?? defaultEngineDir(),
+    toolModuleDir: location.toolModuleDir ?? path.join(packageRoot(), "tools", "pulumi"),
   };
 }
 

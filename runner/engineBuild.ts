@@ -52,6 +52,14 @@ export function buildCommand(version: string, output: string): BuildCommand {
   };
 }
 
+/**
+ * `go build` of any Go tool module's tool (the repository's actionlint, say): static, trimmed,
+ * `go.mod` and `go.sum` as committed, no other Go fetched.
+ */
+export function goToolCommand(goPackage: string, output: string): BuildCommand {
+  return { args: ["build", "-v", "-trimpath", "-ldflags", "-s -w", "-o", output, goPackage], env: { CGO_ENABLED: "0", GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local" } };
+}
+
 /** What must be unchanged for an existing build to be reused. */
 export function buildStamp(inputs: { goMod: string; goSum: string; goVersion: string; command: BuildCommand }): string {
   const { args, env } = inputs.command;
@@ -63,10 +71,10 @@ export function buildStamp(inputs: { goMod: string; goSum: string; goVersion: st
 }
 
 /** One progress line: elapsed time and what Go has done so far. */
-export function progressLine(elapsedMs: number, modulesDownloaded: number, packagesCompiled: number): string {
+export function progressLine(elapsedMs: number, modulesDownloaded: number, packagesCompiled: number, what = "engine: building the Pulumi CLI"): string {
   const seconds = Math.floor(elapsedMs / 1000);
   const elapsed = `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
-  return `engine: building the Pulumi CLI … ${elapsed}, ${modulesDownloaded} modules downloaded, ${packagesCompiled} packages compiled`;
+  return `${what} … ${elapsed}, ${modulesDownloaded} modules downloaded, ${packagesCompiled} packages compiled`;
 }
 
 export interface BuildTarget {
@@ -76,13 +84,23 @@ export interface BuildTarget {
   output: string;
   /** Where the stamp of the last successful build is kept. */
   stampFile: string;
+  /** The build command for an output path (default: the Pulumi CLI at the tool module's pinned version). */
+  command?: (output: string) => BuildCommand;
+  /** How progress lines start. */
+  label?: string;
+}
+
+function commandFor(target: BuildTarget, output: string): BuildCommand {
+  if (target.command) return target.command(output);
+  const goMod = fs.readFileSync(path.join(target.toolModuleDir, "go.mod"), "utf8");
+  return buildCommand(pinnedCliVersion(goMod), output);
 }
 
 /** The stamp the binary at `target.output` needs to be reused. */
 export function expectedStamp(target: BuildTarget, goVersion: string): string {
   const goMod = fs.readFileSync(path.join(target.toolModuleDir, "go.mod"), "utf8");
   const goSum = fs.readFileSync(path.join(target.toolModuleDir, "go.sum"), "utf8");
-  return buildStamp({ goMod, goSum, goVersion, command: buildCommand(pinnedCliVersion(goMod), target.output) });
+  return buildStamp({ goMod, goSum, goVersion, command: commandFor(target, target.output) });
 }
 
 export function isBuildCurrent(target: BuildTarget, stamp: string): boolean {
@@ -101,9 +119,9 @@ export async function runGoBuild(
   onProgress: (line: string) => void,
   progressEveryMs = 15_000,
 ): Promise<void> {
-  const goMod = fs.readFileSync(path.join(target.toolModuleDir, "go.mod"), "utf8");
   const partial = `${target.output}.partial`;
-  const command = buildCommand(pinnedCliVersion(goMod), partial);
+  const command = commandFor(target, partial);
+  const label = target.label ?? "engine: building the Pulumi CLI";
   fs.mkdirSync(path.dirname(target.output), { recursive: true });
   fs.rmSync(partial, { force: true });
   const started = Date.now();
@@ -121,7 +139,7 @@ export async function runGoBuild(
       if (tail.length > 40) tail.shift();
     }
   });
-  const timer = setInterval(() => onProgress(progressLine(Date.now() - started, counts.downloaded, counts.compiled)), progressEveryMs);
+  const timer = setInterval(() => onProgress(progressLine(Date.now() - started, counts.downloaded, counts.compiled, label)), progressEveryMs);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (exitCode) => resolve(exitCode));
@@ -129,9 +147,9 @@ export async function runGoBuild(
   if (code !== 0) {
     fs.rmSync(partial, { force: true });
     const output = tail.filter((l) => !/^[\w.-]+(\/[\w.~-]+)*$/.test(l.trim())).join("\n").trim();
-    throw new EngineBuildError(`go build of the Pulumi CLI failed (exit code ${code}):\n${output || "(no output)"}`);
+    throw new EngineBuildError(`go build in ${target.toolModuleDir} failed (exit code ${code}):\n${output || "(no output)"}`);
   }
   fs.renameSync(partial, target.output);
   fs.writeFileSync(target.stampFile, `${expectedStamp(target, goVersion)}\n`);
-  onProgress(`engine: built the Pulumi CLI in ${Math.round((Date.now() - started) / 1000)} s (${counts.compiled} packages compiled)`);
+  onProgress(`${label.replace("building", "built")} in ${Math.round((Date.now() - started) / 1000)} s (${counts.compiled} packages compiled)`);
 }

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureEngine, engineUnavailableMessage, locateEngine, minimumCliVersion } from "../../runner/engine";
+import { defaultEngineDir, ensureEngine, engineUnavailableMessage, locateEngine, minimumCliVersion } from "../../runner/engine";
 import { buildCommand, buildStamp, expectedStamp, pinnedCliVersion, progressLine } from "../../runner/engineBuild";
 import { EngineUnavailableError } from "../../runner/errors";
 import { packageRoot } from "../../runner/packageRoot";
@@ -88,6 +88,21 @@ describe("the engine's location and build", function () {
     it("reports progress with the elapsed time and what Go has done", () => {
       assert.equal(progressLine(125_400, 12, 380), "engine: building the Pulumi CLI … 2m05s, 12 modules downloaded, 380 packages compiled");
     });
+  });
+
+  it("keeps a built engine in the .engine folder of the project that installed the package, or of the checkout", () => {
+    const saved = process.env.NEON_PULUMI_ENGINE_DIR;
+    delete process.env.NEON_PULUMI_ENGINE_DIR;
+    try {
+      assert.equal(defaultEngineDir("/work/app/node_modules/neon-pulumi-dynamic"), "/work/app/.engine");
+      assert.equal(defaultEngineDir("/work/app/node_modules/a/node_modules/neon-pulumi-dynamic"), "/work/app/.engine");
+      assert.equal(defaultEngineDir("/work/checkout"), "/work/checkout/.engine");
+      process.env.NEON_PULUMI_ENGINE_DIR = "/opt/engine";
+      assert.equal(defaultEngineDir("/work/checkout"), "/opt/engine");
+    } finally {
+      if (saved === undefined) delete process.env.NEON_PULUMI_ENGINE_DIR;
+      else process.env.NEON_PULUMI_ENGINE_DIR = saved;
+    }
   });
 
   describe("choosing the engine", () => {
