@@ -4,7 +4,6 @@
  * claims its README makes, checked against what the local Neon API holds.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,6 +17,7 @@ import {
   openTestStack,
   repoRoot,
   requireEngine,
+  runCli,
   startNeonTarget,
   writesAmong,
   type NeonTarget,
@@ -257,12 +257,12 @@ describe("the examples through the real Pulumi engine", function () {
       fs.writeFileSync(configFile, `config:\n  pr:projectId: "${appProjectId}"\n  pr:ttl: 3d\n`);
       const env = { ...target.env, PULUMI_CONFIG_PASSPHRASE: "ci-passphrase", PULUMI_BACKEND_URL: `file://${path.join(cliState, "backend")}` };
       const common = ["--stack", "pr-18", "--project-dir", path.join(examples, "pr-preview-branch"), "--config-file", configFile, "--state-dir", path.join(cliState, "state")];
-      const opened = await cli(["up", ...common], env);
+      const opened = await runCli(["up", ...common], env);
       assert.equal(opened.code, 0, opened.stderr);
       assert.match(opened.stdout, /pr-18: 3 created/);
       const branches = (await target.client.branches.list(appProjectId)).branches;
       assert.ok(branches.some((b) => b.name === "pr-18"));
-      const closed = await cli(["destroy", "--remove", ...common], env);
+      const closed = await runCli(["destroy", "--remove", ...common], env);
       assert.equal(closed.code, 0, closed.stderr);
       assert.ok(!(await target.client.branches.list(appProjectId)).branches.some((b) => b.name === "pr-18"));
       assert.deepEqual(fs.readdirSync(path.join(cliState, "backend", ".pulumi", "stacks", "pr-preview-branch")).filter((f) => f.endsWith(".json")), [], "the stack is removed");
@@ -279,12 +279,3 @@ describe("the examples through the real Pulumi engine", function () {
   });
 });
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NEON_|PULUMI_|GITHUB_)/.test(k)));
-  const child = spawn(process.execPath, [path.join(repoRoot, "dist", "runner", "cli.js"), ...args], { cwd: repoRoot, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-  child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
-}

@@ -7,7 +7,6 @@
  * stack itself (`preview-summary --stack dev`).
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,19 +15,7 @@ import * as path from "node:path";
 import type { Engine } from "../../runner/engine";
 import { previewStack, writeSavedPreviews, type SavedPreview } from "../../runner/summary/collect";
 import { summaryMarker } from "../../runner/summary/render";
-import { openTestStack, repoRoot, requireEngine, startNeonTarget, type NeonTarget, type StackConfig, type TestStack } from "../support/engineHarness";
-
-const cli = path.join(repoRoot, "dist", "runner", "cli.js");
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NEON_|PULUMI_|GITHUB_)/.test(k)));
-  const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-  child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
-}
+import { openTestStack, repoRoot, requireEngine, runCli, startNeonTarget, type NeonTarget, type StackConfig, type TestStack } from "../support/engineHarness";
 
 describe("PR preview summaries of real engine previews", function () {
   this.timeout(240_000);

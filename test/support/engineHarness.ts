@@ -8,6 +8,7 @@
  * makes; its traffic is checked against the OpenAPI document like every other test's), unless
  * NEON_E2E_API_KEY and NEON_E2E_ORG_ID point the suites at the real Neon API (docs/engine.md).
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -194,4 +195,18 @@ export async function openTestStack(options: {
     },
     remove: () => fs.rmSync(stateDir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The package's CLI (`neon-pulumi-dynamic`, compiled) as a workflow runs it: a child process in the
+ * repository, with no NEON_, PULUMI_ or GITHUB_ variables from this process, only `env`.
+ */
+export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NEON_|PULUMI_|GITHUB_)/.test(k)));
+  const child = spawn(process.execPath, [path.join(repoRoot, "dist", "runner", "cli.js"), ...args], { cwd: repoRoot, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+  child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
