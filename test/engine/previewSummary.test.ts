@@ -140,15 +140,18 @@ describe("PR preview summaries of real engine previews", function () {
     assert.doesNotMatch(comments[0].body, /Data loss|### Changes/);
   });
 
-  it("previews a committed stack itself (preview-summary --stack dev) and prints the comment", async () => {
-    const run = await runCli(["preview-summary", "--stack", "dev", "--state-dir", path.join(workDir, "cli-state")], {
+  it("previews the committed stacks itself (preview-summary --stack …) and prints the comment", async () => {
+    const run = await runCli(["preview-summary", "--stack", "dev", "--stack", "acme", "--stack", "globex", "--state-dir", path.join(workDir, "cli-state")], {
       ...target.env,
       PULUMI_BACKEND_URL: `file://${path.join(workDir, "cli-backend")}`,
       PULUMI_CONFIG_PASSPHRASE: "test-passphrase",
     });
     assert.equal(run.code, 0, run.stderr);
     assert.ok(run.stdout.startsWith(summaryMarker));
+    assert.match(run.stdout, /## Pulumi preview of 3 tenant stacks/);
     assert.match(run.stdout, /\| dev \| 7 \|/);
+    assert.match(run.stdout, /\| acme \| 8 \|/);
+    assert.match(run.stdout, /\| globex \| 2 \|/);
     assert.match(run.stdout, /- \*\*create\*\* `NeonProject` `project`/);
     assert.ok(!fs.existsSync(path.join(repoRoot, ".neon-pulumi")), "state stays in --state-dir");
   });
