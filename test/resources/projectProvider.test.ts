@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ManualClock, type NeonLocal } from "../../emulator";
 import * as project from "../../provider/resources/project/lifecycle";
 import { call } from "../support/neonLocal";
-import { checkAndCreate, startNeonForProviderTests, stopNeonForProviderTests } from "../support/providerContext";
+import { checkAndCreate, startNeonForProviderTests, stopNeonForProviderTests, withoutRetries } from "../support/providerContext";
 
 const sponsored = "org-agent-sponsored-10000001";
 const paid = "org-agent-paid-10000002";
@@ -88,6 +88,21 @@ describe("NeonProject provider against the local Neon API", () => {
     assert.deepEqual(order, ["updateProject", "transferProjectsFromOrgToOrg"]);
   });
 
+  it("says which step of an update failed, on which project, and why (not that it was created)", async () => {
+    const created = await createProject({ name: "tenant-half-moved", orgId: sponsored, historyRetentionSeconds: 21600 });
+    neon.faults.add({ match: { method: "POST", path: "/organizations/{source_org_id}/projects/transfer" }, action: { kind: "status", status: 500 }, times: 1 });
+    let failure: any;
+    await withoutRetries(neon, () => project.update(created.id, created.outs as never, { name: "tenant-moved", orgId: paid, historyRetentionSeconds: 21600 }).catch((e) => (failure = e)));
+    assert.ok(failure, "the update failed");
+    assert.equal(failure.id, created.id, "Pulumi is handed the project, with what Neon has now");
+    assert.doesNotMatch(failure.message, /was created/);
+    assert.match(failure.message, new RegExp(`^Neon project ${created.id}: the update stopped at moving the project to organization ${paid}: .*500`));
+    assert.match(failure.message, /The steps before it are done and recorded; run `pulumi up` again to finish the update\.$/);
+    // An upgrade moves first and patches after, so Neon has neither change yet: that is what is recorded.
+    assert.equal(failure.properties.name, "tenant-half-moved");
+    assert.equal(failure.properties.orgId, sponsored);
+  });
+
   it("read of a project deleted outside Pulumi reports it gone", async () => {
     const created = await createProject({ name: "tenant-gone" });
     await call(neon, "DELETE", `/projects/${created.id}`);
@@ -135,6 +150,7 @@ describe("NeonProject provider against the local Neon API", () => {
     await createProject({ adoptId: existing.project.id, orgId: "org-missing-1" }).catch((e) => (failure = e));
     assert.equal(failure?.name, "ResourceInitFailure");
     assert.equal(failure.properties.adoptId, existing.project.id);
+    assert.match(failure.message, new RegExp(`^Neon project ${existing.project.id} was adopted, but applying the declared settings failed at moving the project to organization org-missing-1: `));
     await project.del(existing.project.id, failure.properties);
     assert.ok(neon.state().projects[existing.project.id], "a failed adoption is still released, not deleted");
 

@@ -14,7 +14,7 @@ import type { NeonAuthCreated, NeonAuthIntegration } from "../../client/schemas/
 import { branchScopedId, branchScopeOf, resolveBranchId, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs, recordedDeclaredNames } from "../common/declared";
-import { ResourceInitFailure } from "../common/initFailure";
+import { ResourceInitFailure, updateStep } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
 import { authIntegrationInputsSchema, type AuthIntegrationInputs, type OAuthProviderInputs } from "./args";
@@ -103,7 +103,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Au
     // Part of the change may have been made: record what is live now, so the next `up` does the rest.
     const known = [...applied, ...(carried.knownProviders ?? [])];
     const properties = await partialOutputs(client, projectId, branchId, { ...carried, knownProviders: known }, news);
-    throw new ResourceInitFailure("Neon Auth integration", id, properties, err);
+    throw new ResourceInitFailure("Neon Auth integration", id, properties, err, "update");
   }
   const view = await readView(client, projectId, branchId);
   return { outs: plainOutputs(authIntegrationOutputs(view, projectId, { ...carried, deleteDataOnDestroy: news.deleteDataOnDestroy ?? carried.deleteDataOnDestroy }, news)) };
@@ -174,7 +174,7 @@ async function adopt(client: NeonClient, id: string, projectId: string, branchId
     await reconcile(client, projectId, branchId, existing.auth_provider as NeonAuthProvider, inputs, [], applied);
     view = await readView(client, projectId, branchId);
   } catch (err) {
-    throw new ResourceInitFailure("Neon Auth integration", id, await partialOutputs(client, projectId, branchId, { ...carried, knownProviders: applied }, inputs), err);
+    throw new ResourceInitFailure("Neon Auth integration", id, await partialOutputs(client, projectId, branchId, { ...carried, knownProviders: applied }, inputs), err, "adopt");
   }
   return { id, outs: plainOutputs(authIntegrationOutputs(view, projectId, carried, inputs)) };
 }
@@ -207,18 +207,20 @@ async function reconcile(
   const auth = client.neonAuth;
   if (declared.allowLocalhost !== undefined) {
     const { allow_localhost } = await auth.getAllowLocalhost(projectId, branchId);
-    if (allow_localhost !== declared.allowLocalhost) await auth.setAllowLocalhost(projectId, branchId, declared.allowLocalhost);
+    if (allow_localhost !== declared.allowLocalhost) {
+      await updateStep(`${declared.allowLocalhost ? "allowing" : "refusing"} sign-in from localhost`, () => auth.setAllowLocalhost(projectId, branchId, declared.allowLocalhost!));
+    }
   }
   if (declared.oauthProviders !== undefined) {
     const { providers } = await auth.listOAuthProviders(projectId, branchId);
     const plan = oauthProviderPlan(providers.map(liveProvider), known, declared.oauthProviders);
-    for (const providerId of plan.remove) await auth.deleteOAuthProvider(projectId, branchId, providerId);
+    for (const providerId of plan.remove) await updateStep(`removing the OAuth provider ${providerId}`, () => auth.deleteOAuthProvider(projectId, branchId, providerId));
     for (const body of plan.add) {
-      await auth.addOAuthProvider(projectId, branchId, body);
+      await updateStep(`adding the OAuth provider ${body.id}`, () => auth.addOAuthProvider(projectId, branchId, body));
       applied.push({ id: body.id, clientId: body.client_id, clientSecret: body.client_secret });
     }
     for (const { id, body } of plan.update) {
-      await auth.updateOAuthProvider(projectId, branchId, id, body);
+      await updateStep(`updating the OAuth provider ${id}`, () => auth.updateOAuthProvider(projectId, branchId, id, body));
       const want = declared.oauthProviders.find((p) => p.id === id);
       applied.push({ id, clientId: want?.clientId, clientSecret: want?.clientSecret });
     }
@@ -229,9 +231,11 @@ async function reconcile(
       domains.map((d) => d.domain),
       declared.trustedDomains,
     );
-    for (const domain of plan.add) await auth.addTrustedDomain(projectId, branchId, { domain, auth_provider: authProvider });
+    for (const domain of plan.add) await updateStep(`adding the trusted domain ${domain}`, () => auth.addTrustedDomain(projectId, branchId, { domain, auth_provider: authProvider }));
     if (plan.remove.length > 0) {
-      await auth.deleteTrustedDomains(projectId, branchId, { auth_provider: authProvider, domains: plan.remove.map((domain) => ({ domain })) });
+      await updateStep(`removing the trusted domains ${plan.remove.join(", ")}`, () =>
+        auth.deleteTrustedDomains(projectId, branchId, { auth_provider: authProvider, domains: plan.remove.map((domain) => ({ domain })) }),
+      );
     }
   }
 }

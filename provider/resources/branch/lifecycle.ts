@@ -139,7 +139,7 @@ async function adopt(client: NeonClient, inputs: BranchInputs, branchId: string)
     branch = await finish(client, inputs, branch, { expiryApplied: false });
   } catch (err) {
     // Recorded as adopted even so, so that deleting the resource can never delete the branch.
-    throw new ResourceInitFailure(what, branch.id, { ...branchOutputs(branch, undefined), adoptId: branchId }, err);
+    throw new ResourceInitFailure(what, branch.id, { ...branchOutputs(branch, undefined), adoptId: branchId }, err, "adopt");
   }
   return { id: branch.id, outs: plainOutputs(branchOutputs(branch, inputs)) };
 }

@@ -176,7 +176,7 @@ async function adopt(client: NeonClient, id: string, location: DataApiLocation, 
     await applySettings(client, location, inputs);
   } catch (err) {
     const before = { ...dataApiOutputs(existing, location, { ...inputs, adoptExisting: true }, undefined), [declaredKey]: declaredNames(inputs) };
-    throw new ResourceInitFailure("Neon Data API", id, before, err);
+    throw new ResourceInitFailure("Neon Data API", id, before, err, "adopt");
   }
   const api = await get(client, location);
   return { id, outs: plainOutputs(dataApiOutputs(api, location, { ...inputs, adoptExisting: true }, inputs)) };

@@ -142,7 +142,7 @@ async function adopt(client: NeonClient, inputs: EndpointInputs, endpointId: str
     endpoint = await finish(client, inputs, endpoint);
   } catch (err) {
     // Recorded as adopted even so, so that deleting the resource can never delete the compute.
-    throw new ResourceInitFailure(what, endpoint.id, { ...endpointOutputs(endpoint, undefined), ...markers }, err);
+    throw new ResourceInitFailure(what, endpoint.id, { ...endpointOutputs(endpoint, undefined), ...markers }, err, "adopt");
   }
   return { id: endpoint.id, outs: plainOutputs(endpointOutputs(endpoint, inputs)) };
 }

@@ -10,7 +10,7 @@ import { currentDefaultBranch } from "../common/branchScope";
 import { restoreDefaultBranch } from "../common/defaultBranchRestore";
 import { checkInputs, type CheckFailure } from "../common/check";
 import { declaredKey, declaredNames, liveInputs } from "../common/declared";
-import { ResourceInitFailure } from "../common/initFailure";
+import { ResourceInitFailure, updateStep } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
 import { neonProjectInputsSchema, type NeonProjectInputs } from "./args";
@@ -101,7 +101,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Ne
     // Part of the change may have been made: record what is live now, so the next `up` does the rest.
     const live = await readView(client, id, viewHints(olds)).catch(() => undefined);
     const properties = live ? { ...projectOutputs(live, undefined), [declaredKey]: olds[declaredKey], ...adoptedMarker(olds) } : olds;
-    throw new ResourceInitFailure("Neon project", id, properties, err);
+    throw new ResourceInitFailure("Neon project", id, properties, err, "update");
   }
   const view = await readView(client, id, { ...viewHints(olds), ...renamedTo(news) });
   return { outs: plainOutputs({ ...projectOutputs(view, news), ...adoptedMarker(olds) }) };
@@ -136,29 +136,41 @@ export async function del(id: string, props: Record<string, unknown>) {
 
 async function applyChanges(client: NeonClient, id: string, olds: Record<string, unknown>, news: NeonProjectInputs) {
   const body = projectUpdateBody(olds, news);
+  const patch = () => updateStep(`updating the project's settings (${Object.keys(body!.project).join(", ")})`, () => client.projects.update(id, body!));
   const patchFirst = patchBeforeTransfer(olds, news);
-  if (body && patchFirst) await client.projects.update(id, body);
+  if (body && patchFirst) await patch();
   if (news.orgId !== undefined && olds.orgId !== undefined && news.orgId !== olds.orgId) {
     // A move between organizations, never a re-creation: ids, data and connection strings stay.
-    await client.organizations.transferProjects(String(olds.orgId), { destination_org_id: news.orgId, project_ids: [id] });
+    await updateStep(`moving the project to organization ${news.orgId}`, () =>
+      client.organizations.transferProjects(String(olds.orgId), { destination_org_id: news.orgId!, project_ids: [id] }),
+    );
   }
-  if (body && !patchFirst) await client.projects.update(id, body);
+  if (body && !patchFirst) await patch();
 
   if (body?.project.default_endpoint_settings && olds.defaultEndpointId) {
     // Users expect the default compute to follow its project's defaults (the other providers did not).
-    await client.endpoints.update(id, String(olds.defaultEndpointId), { endpoint: { ...body.project.default_endpoint_settings } });
+    await updateStep(`applying the default compute settings to ${String(olds.defaultEndpointId)}`, () =>
+      client.endpoints.update(id, String(olds.defaultEndpointId), { endpoint: { ...body.project.default_endpoint_settings } }),
+    );
   }
   // The restore comes before renames: it replaces the default branch (and its databases) by the
   // snapshot's, and a rename made before it would be made on the branch it supersedes.
   // Also when unchanged: an update after a half-done restore finishes removing the superseded branch.
-  const restored = news.activeSnapshotId !== undefined ? await restoreDefaultBranch(client, id, news.activeSnapshotId, "activeSnapshotId") : undefined;
+  const restored =
+    news.activeSnapshotId !== undefined
+      ? await updateStep(`restoring the default branch from snapshot ${news.activeSnapshotId}`, () => restoreDefaultBranch(client, id, news.activeSnapshotId!, "activeSnapshotId"))
+      : undefined;
   const renameBranch = news.defaultBranchName !== undefined && news.defaultBranchName !== olds.defaultBranchName;
   const renameDatabase = news.defaultDatabaseName !== undefined && olds.defaultDatabaseName !== undefined && news.defaultDatabaseName !== olds.defaultDatabaseName;
   if (!renameBranch && !renameDatabase) return;
   const branchId = (restored ?? (await currentDefaultBranch(client, id))).id;
-  if (renameBranch) await client.branches.update(id, branchId, { branch: { name: news.defaultBranchName } });
+  if (renameBranch) {
+    await updateStep(`renaming the default branch to ${news.defaultBranchName}`, () => client.branches.update(id, branchId, { branch: { name: news.defaultBranchName } }));
+  }
   if (renameDatabase) {
-    await client.databases.update(id, branchId, String(olds.defaultDatabaseName), { database: { name: news.defaultDatabaseName } });
+    await updateStep(`renaming the default database to ${news.defaultDatabaseName}`, () =>
+      client.databases.update(id, branchId, String(olds.defaultDatabaseName), { database: { name: news.defaultDatabaseName } }),
+    );
   }
 }
 
@@ -233,7 +245,7 @@ async function adopt(client: NeonClient, projectId: string, inputs: NeonProjectI
     const { adoptId: _createOnly, ...declared } = inputs;
     return { id: projectId, outs: plainOutputs({ ...projectOutputs(view, declared), ...marker }) };
   } catch (err) {
-    throw new ResourceInitFailure("Neon project", projectId, plainOutputs(before), err);
+    throw new ResourceInitFailure("Neon project", projectId, plainOutputs(before), err, "adopt");
   }
 }
 

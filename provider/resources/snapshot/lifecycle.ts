@@ -152,7 +152,7 @@ async function adopt(client: NeonClient, snapshotId: string, inputs: SnapshotInp
   try {
     snapshot = await applyDeclared(client, inputs.projectId, snapshotId, before, inputs);
   } catch (err) {
-    throw new ResourceInitFailure("Neon snapshot", snapshotId, { ...before, adoptId: snapshotId }, err);
+    throw new ResourceInitFailure("Neon snapshot", snapshotId, { ...before, adoptId: snapshotId }, err, "adopt");
   }
   return { id: snapshotId, outs: plainOutputs(snapshotOutputs(snapshot, inputs.projectId, inputs)) };
 }
