@@ -74,6 +74,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const requestIdHeader = req.headers["x-request-id"];
   const requestId = (Array.isArray(requestIdHeader) ? requestIdHeader[0] : requestIdHeader) || newRequestId();
   res.setHeader("X-Request-ID", requestId);
+  // Neon's clock, as Neon's answers carry it; clients judge what was created when by it.
+  res.setHeader("Date", new Date(deps.world.now()).toUTCString());
   const method = (req.method ?? "GET").toUpperCase();
   let url: URL;
   try {

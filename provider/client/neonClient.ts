@@ -70,6 +70,22 @@ export class NeonClient {
     this.identity = new IdentityApi(context);
   }
 
+  /** This client's monotonic clock, for measuring how long ago something began. */
+  now(): number {
+    return this.#pipeline.clock.now();
+  }
+
+  /**
+   * Neon's time at the moment this client's clock read `localMs`, judged from the `Date` header of
+   * the latest answer and the time elapsed since on this client's monotonic clock (so differences
+   * between our wall clock and Neon's never matter); undefined until an answer carried a Date.
+   * Neon's Date has whole seconds: the result may be up to a second early.
+   */
+  neonTimeAt(localMs: number): number | undefined {
+    const seen = this.#pipeline.serverTime;
+    return seen === undefined ? undefined : seen.serverMs - (seen.localMs - localMs);
+  }
+
   /**
    * Waits until every operation has finished (or been skipped), polling only those not yet
    * terminal. Throws NeonOperationFailedError as soon as one ends failed, error or cancelled, and

@@ -10,7 +10,6 @@ import {
   branchRestoreBody,
   branchUpdateBody,
   intendedExpiry,
-  reconciledBranch,
   toRfc3339Seconds,
 } from "../../provider/resources/branch/logic";
 import { liveInputs } from "../../provider/resources/common/declared";
@@ -272,12 +271,5 @@ describe("Branch policy", () => {
       assert.match(both, /child branches.*; and it is protected/);
       assert.equal(branchDeleteRefusal(neonBranch(), [], "some other reason"), 'Neon refused to delete branch br-quiet-sun-123456 ("preview-1"): some other reason');
     });
-  });
-
-  it("recognises the branch an ambiguous create made: the requested name, created since the call started", () => {
-    const startedAt = Date.parse("2026-03-01T10:00:00Z");
-    const ours = neonBranch({ name: "dev", created_at: "2026-03-01T10:00:01Z" });
-    assert.equal(reconciledBranch([neonBranch({ name: "dev-2" }), ours], "dev", startedAt), ours);
-    assert.equal(reconciledBranch([neonBranch({ name: "dev", created_at: "2026-02-01T00:00:00Z" })], "dev", startedAt), undefined);
   });
 });

@@ -10,7 +10,6 @@ import {
   endpointUpdateBody,
   isAdopted,
   readWriteTakenMessage,
-  reconciledEndpoint,
 } from "../../provider/resources/endpoint/logic";
 
 function neonEndpoint(over: Partial<Endpoint> = {}): Endpoint {
@@ -224,16 +223,6 @@ describe("Endpoint policy", () => {
       assert.equal(isAdopted({ adoptDefault: false }), false);
       assert.equal(isAdopted({}), false);
     });
-  });
-
-  it("recognises the compute an ambiguous create made: the requested type, created since the call started", () => {
-    const startedAt = Date.parse("2026-03-01T10:00:00Z");
-    const old = neonEndpoint({ id: "ep-old", type: "read_only", created_at: "2026-02-01T00:00:00Z" });
-    const ours = neonEndpoint({ id: "ep-new", type: "read_only", created_at: "2026-03-01T10:00:02Z" });
-    const rw = neonEndpoint({ id: "ep-rw", created_at: "2026-02-01T00:00:00Z" });
-    assert.equal(reconciledEndpoint([old, ours, rw], "read_only", startedAt), ours);
-    assert.equal(reconciledEndpoint([old, rw], "read_write", startedAt), undefined, "a read-write compute from before is not ours");
-    assert.equal(reconciledEndpoint([ours, { ...ours, id: "ep-new-2" }], "read_only", startedAt), undefined, "two candidates: cannot tell");
   });
 
   it("explains the one-read-write-compute rule with the compute that holds the place", () => {

@@ -8,7 +8,6 @@ import {
   adoptionMismatches,
   assertSnapshottable,
   canonicalLsn,
-  findCreatedSnapshot,
   immutableDeclared,
   instantToSecond,
   snapshotCreateQuery,
@@ -167,25 +166,6 @@ describe("Snapshot policy", () => {
       const props = { lsn: "0/1a2b3c4", timestamp: "2026-03-01T10:00:00.5Z", name: "x", __declared: ["lsn", "name", "projectId", "timestamp"] };
       assert.deepEqual(immutableDeclared(props), { lsn: "0/1a2b3c4", timestamp: "2026-03-01T10:00:00.5Z" });
       assert.deepEqual(immutableDeclared({ lsn: "0/1", __declared: ["projectId"] }), {});
-    });
-  });
-
-  describe("after an ambiguous create", () => {
-    const started = Date.parse("2026-03-01T10:00:00Z");
-    it("finds exactly one manual snapshot of the branch, with the declared name, made since the call started", () => {
-      const list = [
-        snap({ id: "snap-old-1", created_at: "2026-02-01T00:00:00Z" }),
-        snap({ id: "snap-other-branch", source_branch_id: "br-2" }),
-        snap({ id: "snap-scheduled", manual: false, name: "hourly" }),
-        snap({ id: "snap-mine", name: "checkpoint-1", created_at: "2026-03-01T10:00:01Z" }),
-      ];
-      assert.equal(findCreatedSnapshot(list, "br-main-1", "checkpoint-1", started)?.id, "snap-mine");
-    });
-
-    it("gives up rather than guess when two snapshots could be the one", () => {
-      const list = [snap({ id: "snap-a" }), snap({ id: "snap-b" })];
-      assert.equal(findCreatedSnapshot(list, "br-main-1", undefined, started), undefined);
-      assert.equal(findCreatedSnapshot(list, "br-main-1", "checkpoint-1", started), undefined);
     });
   });
 

@@ -58,6 +58,12 @@ interface SuccessfulResponse {
   readonly contextOf: () => ErrorContext;
 }
 
+/** A reading of Neon's clock: its time (second precision) and ours when the answer arrived. */
+export interface ServerTime {
+  readonly serverMs: number;
+  readonly localMs: number;
+}
+
 export type CallResult<T> = { readonly gone: false; readonly data: T } | { readonly gone: true };
 
 export class RequestPipeline {
@@ -66,6 +72,8 @@ export class RequestPipeline {
   readonly #authorization: string;
   readonly #secrets: readonly string[];
   readonly #settings: PipelineSettings;
+  /** Neon's own time, from the last response's `Date` header, with our monotonic time at receipt. */
+  #serverTime: ServerTime | undefined;
 
   constructor(settings: PipelineSettings, apiKey: string) {
     this.#settings = settings;
@@ -75,6 +83,11 @@ export class RequestPipeline {
 
   get clock(): Clock {
     return this.#settings.clock;
+  }
+
+  /** Neon's clock as last seen (its `Date` header), or undefined before any response carried one. */
+  get serverTime(): ServerTime | undefined {
+    return this.#serverTime;
   }
 
   /** The literal secrets error messages must never contain. */
@@ -163,6 +176,8 @@ export class RequestPipeline {
         throw aborted;
       }
       if (result.kind === "response" && result.status >= 200 && result.status < 300) {
+        const date = Date.parse(headerValue(result.headers, "date") ?? "");
+        if (!Number.isNaN(date)) this.#serverTime = { serverMs: date, localMs: settings.clock.now() };
         if (logger !== undefined) log();
         return { status: result.status, bodyText: result.bodyText, route, contextOf: () => contextOf(attempt) };
       }

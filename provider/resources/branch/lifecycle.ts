@@ -8,6 +8,7 @@ import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
 import type { Operation } from "../../client/schemas/common";
 import { currentDefaultBranch } from "../common/branchScope";
+import { claimCreated, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -23,7 +24,6 @@ import {
   branchReadOutputs,
   branchRestoreBody,
   branchUpdateBody,
-  reconciledBranch,
 } from "./logic";
 
 export { configure } from "../common/providerConfig";
@@ -46,7 +46,7 @@ export async function create(inputs: BranchInputs & Record<string, unknown>) {
   const client = neonClientForCall();
   if (inputs.adoptId) return adopt(client, inputs, inputs.adoptId);
 
-  const startedAt = Date.now();
+  const startedAt = client.now();
   let branch: Branch;
   let operations: Operation[];
   // The snapshot restore takes only a name: protection and expiry follow in a PATCH.
@@ -59,7 +59,7 @@ export async function create(inputs: BranchInputs & Record<string, unknown>) {
           branchRestoreBody(inputs, (await currentDefaultBranch(client, inputs.projectId)).id),
           { waitForOperations: false },
         )
-      : await client.branches.create(inputs.projectId, branchCreateBody(inputs, startedAt), { waitForOperations: false });
+      : await client.branches.create(inputs.projectId, branchCreateBody(inputs, Date.now()), { waitForOperations: false });
     ({ branch, operations } = created);
   } catch (err) {
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
@@ -165,10 +165,13 @@ async function reconcileAmbiguousCreate(
     );
   }
   const { branches } = await client.branches.list(inputs.projectId, { search: inputs.name });
-  const found = reconciledBranch(branches, inputs.name, startedAt);
-  if (!found) throw err;
-  let branch = found;
+  const candidates = branches.filter((b) => b.name === inputs.name).map((b) => ({ id: b.id, createdAt: b.created_at }));
+  const claim = claimCreated("branch", inputs.name, candidates, requestStartOnNeon(client, startedAt));
+  if ("absent" in claim) throw err;
+  if ("refusal" in claim) throw new Error(`project ${inputs.projectId}: ${claim.refusal}`, { cause: err });
+  let branch = branches.find((b) => b.id === claim.ours)!;
   try {
+    await waitForObjectOperations(client, inputs.projectId, (op) => op.branch_id === branch.id);
     branch = await finish(client, inputs, branch, how);
   } catch (cause) {
     throw new ResourceInitFailure(what, branch.id, branchOutputs(branch, undefined), cause);

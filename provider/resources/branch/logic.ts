@@ -206,12 +206,6 @@ export function branchDeleteRefusal(b: Branch, children: readonly Pick<Branch, "
   return `Neon refused to delete ${label}: ${reasons.join("; and ")}.`;
 }
 
-/** After an ambiguous create: the branch with the requested name, if it was created since the call started. */
-export function reconciledBranch(branches: readonly Branch[], name: string, startedAtMs: number): Branch | undefined {
-  // A minute of slack for clock differences between us and Neon.
-  const matches = branches.filter((b) => b.name === name && Date.parse(b.created_at) >= startedAtMs - 60_000);
-  return matches.length === 1 ? matches[0] : undefined;
-}
 
 function dropUndefined<T extends Record<string, unknown>>(o: T): T {
   const out: Record<string, unknown> = {};

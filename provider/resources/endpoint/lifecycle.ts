@@ -6,6 +6,7 @@
 import { NeonAmbiguousWriteError, NeonBadRequestError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { Endpoint, EndpointOperations } from "../../client/schemas/endpoints";
+import { claimCreated, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -20,7 +21,6 @@ import {
   endpointUpdateBody,
   isAdopted,
   readWriteTakenMessage,
-  reconciledEndpoint,
 } from "./logic";
 
 export { configure } from "../common/providerConfig";
@@ -46,7 +46,7 @@ export async function create(inputs: EndpointInputs & Record<string, unknown>) {
 
   const branchId = inputs.branchId ?? (await defaultBranchId(client, inputs.projectId));
   const type = inputs.type ?? "read_write";
-  const startedAt = Date.now();
+  const startedAt = client.now();
   let created: EndpointOperations;
   try {
     created = await client.endpoints.create(inputs.projectId, endpointCreateBody(inputs, branchId), { waitForOperations: false });
@@ -167,10 +167,13 @@ async function reconcileAmbiguousCreate(
   err: NeonAmbiguousWriteError,
 ) {
   const { endpoints } = await client.branches.listEndpoints(inputs.projectId, branchId);
-  const found = reconciledEndpoint(endpoints, type, startedAt);
-  if (!found) throw err;
-  let endpoint = found;
+  const candidates = endpoints.filter((e) => e.type === type).map((e) => ({ id: e.id, createdAt: e.created_at }));
+  const claim = claimCreated("compute", `${type} on branch ${branchId}`, candidates, requestStartOnNeon(client, startedAt));
+  if ("absent" in claim) throw err;
+  if ("refusal" in claim) throw new Error(`project ${inputs.projectId}: ${claim.refusal}`, { cause: err });
+  let endpoint = endpoints.find((e) => e.id === claim.ours)!;
   try {
+    await waitForObjectOperations(client, inputs.projectId, (op) => op.endpoint_id === endpoint.id);
     endpoint = await finish(client, inputs, endpoint);
   } catch (cause) {
     throw new ResourceInitFailure(what, endpoint.id, endpointOutputs(endpoint, undefined), cause);

@@ -152,16 +152,6 @@ export function isAdopted(props: Record<string, unknown>): boolean {
   return props.adoptId !== undefined || props.adoptDefault === true;
 }
 
-/**
- * After an ambiguous create: the compute of the requested type on the branch that was created
- * since the call started. A read-write compute is unique per branch; read-only ones must be the
- * only new one of their type to be recognised.
- */
-export function reconciledEndpoint(endpoints: readonly Endpoint[], type: "read_write" | "read_only", startedAtMs: number): Endpoint | undefined {
-  // A minute of slack for clock differences between us and Neon.
-  const matches = endpoints.filter((e) => e.type === type && Date.parse(e.created_at) >= startedAtMs - 60_000);
-  return matches.length === 1 ? matches[0] : undefined;
-}
 
 /** The message for Neon's refusal of a second read-write compute on a branch. */
 export function readWriteTakenMessage(branchId: string, existing: Pick<Endpoint, "id">): string {

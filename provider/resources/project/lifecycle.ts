@@ -8,6 +8,7 @@ import type { NeonClient } from "../../client/neonClient";
 import type { CreatedProject } from "../../client/schemas/projects";
 import { currentDefaultBranch } from "../common/branchScope";
 import { restoreDefaultBranch } from "../common/defaultBranchRestore";
+import { claimCreated, requestStartOnNeon, waitForObjectOperations, type Candidate } from "../common/ownership";
 import { checkInputs, type CheckFailure } from "../common/check";
 import { declaredKey, declaredNames, liveInputs } from "../common/declared";
 import { ResourceInitFailure, updateStep } from "../common/initFailure";
@@ -42,16 +43,13 @@ export async function create(inputs: NeonProjectInputs & Record<string, unknown>
   const client = neonClientForCall();
   if (inputs.adoptId) return adopt(client, inputs.adoptId, inputs);
 
-  const startedAt = Date.now();
+  const startedAt = client.now();
   let created: CreatedProject;
   try {
     created = await client.projects.create(projectCreateBody(inputs), { waitForOperations: false });
   } catch (err) {
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    // The POST may have created the project: find it by name before anyone creates it again.
-    const found = await findCreatedProject(client, inputs, startedAt);
-    if (!found) throw err;
-    return adopt(client, found, inputs, { reconciled: true });
+    return reconcileAmbiguousCreate(client, inputs, startedAt, err);
   }
 
   // From here on the project exists: any failure must hand Pulumi its id.
@@ -245,7 +243,7 @@ async function adopt(client: NeonClient, projectId: string, inputs: NeonProjectI
     const { adoptId: _createOnly, ...declared } = inputs;
     return { id: projectId, outs: plainOutputs({ ...projectOutputs(view, declared), ...marker }) };
   } catch (err) {
-    throw new ResourceInitFailure("Neon project", projectId, plainOutputs(before), err, "adopt");
+    throw new ResourceInitFailure("Neon project", projectId, plainOutputs(before), err, how.reconciled ? "create" : "adopt");
   }
 }
 
@@ -258,12 +256,30 @@ function adoptionMismatches(live: Record<string, unknown>, inputs: NeonProjectIn
 }
 
 /** After an ambiguous POST: a project with the requested name created since the call started. */
-async function findCreatedProject(client: NeonClient, inputs: NeonProjectInputs, startedAt: number): Promise<string | undefined> {
-  if (!inputs.name) return undefined;
-  const matches: string[] = [];
-  for await (const p of client.projects.iterate({ search: inputs.name, ...(inputs.orgId ? { org_id: inputs.orgId } : {}) })) {
-    // A minute of slack for clock differences between us and Neon.
-    if (p.name === inputs.name && Date.parse(p.created_at) >= startedAt - 60_000) matches.push(p.id);
+/**
+ * The create's answer was lost: Neon may have made the project. It is found by name (a name is
+ * needed to find it at all), claimed only under the ownership rule, and its operations are awaited
+ * before it is taken on as ours (deleted with the stack, not released).
+ */
+async function reconcileAmbiguousCreate(client: NeonClient, inputs: NeonProjectInputs, startedAt: number, err: NeonAmbiguousWriteError) {
+  if (!inputs.name) {
+    throw new Error(
+      `Creating a project may or may not have succeeded (${err.message}). Without a \`name\` the project cannot be found again safely, ` +
+        "so it was not created again: look for a new project in the organization and adopt it (`adoptId`) or delete it, then run `pulumi up` again.",
+      { cause: err },
+    );
   }
-  return matches.length === 1 ? matches[0] : undefined;
+  const candidates: Candidate[] = [];
+  for await (const p of client.projects.iterate({ search: inputs.name, ...(inputs.orgId ? { org_id: inputs.orgId } : {}) })) {
+    if (p.name === inputs.name) candidates.push({ id: p.id, createdAt: p.created_at });
+  }
+  const claim = claimCreated("project", inputs.name, candidates, requestStartOnNeon(client, startedAt));
+  if ("absent" in claim) throw err;
+  if ("refusal" in claim) throw new Error(claim.refusal, { cause: err });
+  try {
+    await waitForObjectOperations(client, claim.ours, () => true);
+  } catch (cause) {
+    throw new ResourceInitFailure("Neon project", claim.ours, { projectId: claim.ours, [declaredKey]: declaredNames(inputs) }, cause);
+  }
+  return adopt(client, claim.ours, inputs, { reconciled: true });
 }

@@ -8,6 +8,7 @@ import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot, SnapshotOperations } from "../../client/schemas/snapshots";
 import { currentDefaultBranch } from "../common/branchScope";
 import { isDefaultBranchRestoredFrom, restoreDefaultBranch } from "../common/defaultBranchRestore";
+import { claimCreated, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -17,7 +18,6 @@ import { snapshotInputsSchema, type SnapshotInputs } from "./args";
 import {
   adoptionMismatches,
   assertSnapshottable,
-  findCreatedSnapshot,
   immutableDeclared,
   snapshotCreateQuery,
   snapshotDiff,
@@ -45,17 +45,13 @@ export async function create(inputs: SnapshotInputs & Record<string, unknown>) {
   const branch = await sourceBranch(client, projectId, inputs.branchId);
   assertSnapshottable(branch, inputs.branchId !== undefined);
 
-  const startedAt = Date.now();
+  const startedAt = client.now();
   let created: SnapshotOperations;
   try {
     created = await client.snapshots.create(projectId, branch.id, snapshotCreateQuery(inputs), { waitForOperations: false });
   } catch (err) {
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    // The POST may have taken the snapshot: find it before anyone takes a second one.
-    const { snapshots } = await client.snapshots.list(projectId);
-    const found = findCreatedSnapshot(snapshots, branch.id, inputs.name, startedAt);
-    if (!found) throw err;
-    return { id: found.id, outs: plainOutputs(snapshotOutputs(found, projectId, inputs)) };
+    return reconcileAmbiguousCreate(client, inputs, branch, startedAt, err);
   }
 
   // From here on the snapshot exists: any failure must hand Pulumi its id (and `restoreDefaultBranch`
@@ -116,6 +112,32 @@ export async function del(id: string, props: Record<string, unknown>) {
 async function sourceBranch(client: NeonClient, projectId: string, declaredBranchId: string | undefined): Promise<Branch> {
   if (declaredBranchId === undefined) return currentDefaultBranch(client, projectId);
   return (await client.branches.get(projectId, declaredBranchId)).branch;
+}
+
+/**
+ * The create's answer was lost: Neon may have taken the snapshot. A snapshot of the branch with the
+ * declared name (or, unnamed, any snapshot of the branch taken since the request began) is claimed
+ * under the ownership rule, and the operations taking it are awaited before it is ours.
+ */
+async function reconcileAmbiguousCreate(client: NeonClient, inputs: SnapshotInputs, branch: Branch, startedAt: number, err: NeonAmbiguousWriteError) {
+  const { snapshots } = await client.snapshots.list(inputs.projectId);
+  const neonStart = requestStartOnNeon(client, startedAt);
+  const ofBranch = snapshots.filter((s) => s.source_branch_id === branch.id && s.manual !== false);
+  const candidates = (inputs.name !== undefined ? ofBranch.filter((s) => s.name === inputs.name) : ofBranch.filter((s) => neonStart === undefined || Date.parse(s.created_at) > neonStart - 1000)).map((s) => ({
+    id: s.id,
+    createdAt: s.created_at,
+  }));
+  const claim = claimCreated("snapshot", inputs.name ?? `(unnamed) of branch ${branch.id}`, candidates, neonStart);
+  if ("absent" in claim) throw err;
+  if ("refusal" in claim) throw new Error(`project ${inputs.projectId}: ${claim.refusal}`, { cause: err });
+  const found = snapshots.find((s) => s.id === claim.ours)!;
+  try {
+    await waitForObjectOperations(client, inputs.projectId, (op) => op.branch_id === branch.id && (neonStart === undefined || Date.parse(op.created_at ?? "") > neonStart - 1000));
+    if (inputs.restoreDefaultBranch) await restoreDefaultBranch(client, inputs.projectId, found.id, "restoreDefaultBranch");
+  } catch (cause) {
+    throw new ResourceInitFailure("Neon snapshot", found.id, { ...snapshotOutputs(found, inputs.projectId, inputs), restoreDefaultBranch: false }, cause);
+  }
+  return { id: found.id, outs: plainOutputs(snapshotOutputs(found, inputs.projectId, inputs)) };
 }
 
 /** Neon has no GET for one snapshot: the project's list is the only way to read it. */

@@ -125,23 +125,6 @@ export function immutableDeclared(props: Record<string, unknown>): Record<string
   return out;
 }
 
-/**
- * After an ambiguous create (the POST may or may not have been applied): the snapshot it would
- * have made, i.e. exactly one manual snapshot of that branch, created since the call started (a
- * minute of slack for clock differences), with the declared name if one was declared. Anything
- * else is undecidable and the caller fails rather than guess.
- */
-export function findCreatedSnapshot(snapshots: readonly Snapshot[], branchId: string, name: string | undefined, startedAtMs: number): Snapshot | undefined {
-  const matches = snapshots.filter(
-    (s) =>
-      s.source_branch_id === branchId &&
-      s.manual !== false &&
-      (name === undefined || s.name === name) &&
-      Date.parse(s.created_at) >= startedAtMs - 60_000,
-  );
-  return matches.length === 1 ? matches[0] : undefined;
-}
-
 /** Declared fields an adopted snapshot cannot be made to match (it was taken where it was taken). */
 export function adoptionMismatches(snapshot: Snapshot, inputs: SnapshotInputs): string[] {
   const problems: string[] = [];
