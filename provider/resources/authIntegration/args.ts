@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { whenFieldsKnown } from "../common/check";
 import { isUnknown } from "../common/unknown";
 
 export type AuthProviderName = "better_auth" | "stack" | "stack_v2" | "mock";
@@ -81,9 +82,10 @@ export function authIntegrationInputsSchema() {
       clientSecret: z.string().min(1).optional(),
     })
     .strict()
-    .refine((p) => (p.clientId === undefined) === (p.clientSecret === undefined) || isUnknown(p.clientId) || isUnknown(p.clientSecret), {
+    .refine((p) => (p.clientId === undefined) === (p.clientSecret === undefined), {
       message: "clientId and clientSecret go together: give both (your own OAuth app) or neither (Neon's shared app)",
       path: ["clientSecret"],
+      when: whenFieldsKnown("clientId", "clientSecret"),
     });
   return z
     .object({

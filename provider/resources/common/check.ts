@@ -44,6 +44,21 @@ export function checkInputs<T>(schema: z.ZodType<T>, news: Record<string, unknow
   return { inputs: failures.length === 0 && result.success ? withProvider(result.data as Record<string, unknown>, provider) : news, failures };
 }
 
+/**
+ * The `when` of a zod refinement over several fields of one object: it runs whenever the fields it
+ * reads are known and valid, even when another field of the object is not known yet (a preview) or
+ * is invalid, which zod otherwise takes as a reason to skip every refinement of the object (a rule
+ * would then pass the preview and fail the update).
+ */
+export function whenFieldsKnown(...fields: string[]) {
+  return (payload: { value: unknown; issues: readonly { path?: readonly PropertyKey[] }[] }): boolean => {
+    const value = payload.value;
+    if (value === null || typeof value !== "object") return false;
+    const record = value as Record<string, unknown>;
+    return fields.every((f) => !containsUnknown(record[f])) && !payload.issues.some((issue) => fields.includes(String(issue.path?.[0])));
+  };
+}
+
 function withProvider(inputs: Record<string, unknown>, provider: unknown): Record<string, unknown> {
   return provider === undefined ? inputs : { ...inputs, [providerKey]: provider };
 }

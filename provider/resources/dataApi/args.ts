@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isUnknown } from "../common/unknown";
+import { whenFieldsKnown } from "../common/check";
 
 export interface DataApiSettingsArgs {
   /** Schemas exposed by the API, in order (the first is the default). Neon's default: `["public"]`. */
@@ -112,9 +112,10 @@ export function dataApiInputsSchema() {
       adoptExisting: z.boolean().optional(),
     })
     .strict()
-    .refine((d) => d.authProvider !== "external" || d.jwksUrl !== undefined || isUnknown(d.authProvider), {
+    .refine((d) => d.authProvider !== "external" || d.jwksUrl !== undefined, {
       message: 'is required when authProvider is "external"',
       path: ["jwksUrl"],
+      when: whenFieldsKnown("authProvider", "jwksUrl"),
     });
 }
 

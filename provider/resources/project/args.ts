@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { whenFieldsKnown } from "../common/check";
 
 export interface ProjectQuotaArgs {
   /** Seconds of active compute time per month before computes are suspended. Default: unlimited. */
@@ -121,6 +122,7 @@ export function neonProjectInputsSchema() {
         .refine((s) => s.autoscalingLimitMinCu === undefined || s.autoscalingLimitMaxCu === undefined || s.autoscalingLimitMinCu <= s.autoscalingLimitMaxCu, {
           message: "autoscalingLimitMinCu must be ≤ autoscalingLimitMaxCu",
           path: ["autoscalingLimitMinCu"],
+          when: whenFieldsKnown("autoscalingLimitMinCu", "autoscalingLimitMaxCu"),
         })
         .optional(),
       settings: z

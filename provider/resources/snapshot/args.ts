@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isUnknown } from "../common/unknown";
+import { whenFieldsKnown } from "../common/check";
 
 export interface SnapshotArgs {
   /** The project the snapshot belongs to. **Changing this replaces the snapshot.** */
@@ -70,9 +70,10 @@ export function snapshotInputsSchema() {
       adoptId: neonId("snapshot").optional(),
     })
     .strict()
-    .refine((s) => s.lsn === undefined || s.timestamp === undefined || isUnknown(s.lsn) || isUnknown(s.timestamp), {
+    .refine((s) => s.lsn === undefined || s.timestamp === undefined, {
       message: "lsn and timestamp exclude each other: give one of them, or neither to snapshot the branch as it is now",
       path: ["timestamp"],
+      when: whenFieldsKnown("lsn", "timestamp"),
     });
 }
 
