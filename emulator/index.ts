@@ -10,7 +10,7 @@ import { newDevelopmentApiKey } from "./ids";
 import { loadState, StateSaver } from "./persistence";
 import { neonRateLimits, RateLimiter, type RateLimitSettings } from "./rateLimit";
 import { defaultOrganizations, initialState, type OrganizationSeed } from "./seed";
-import { apiPrefix, createRequestListener, type Exchange, type RequestLogEntry } from "./server";
+import { answerMalformedRequest, apiPrefix, createRequestListener, type Exchange, type RequestLogEntry } from "./server";
 import type { NeonLocalState } from "./store";
 import { World } from "./world";
 
@@ -92,6 +92,7 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
     }),
   );
   server.keepAliveTimeout = 10_000;
+  server.on("clientError", answerMalformedRequest);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {

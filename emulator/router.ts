@@ -62,6 +62,8 @@ function matchSegments(template: string[], actual: string[]): Record<string, str
       } catch {
         return undefined;
       }
+      // `.` and `..`, sent as such or percent-encoded, are path syntax, never an id or a name.
+      if (value === "." || value === "..") return undefined;
       params[t.slice(1, -1)] = value;
     } else if (t !== actual[i]) {
       return undefined;

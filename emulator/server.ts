@@ -3,14 +3,15 @@
  * request log, and turning handler results and errors into Neon-shaped responses.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { apiErrors, NeonLocalError } from "./errors";
 import type { FaultAction, FaultController } from "./faults";
 import { handleAdminRequest, adminPrefix, type AdminContext } from "./admin";
 import { newRequestId } from "./ids";
 import type { RateLimiter } from "./rateLimit";
+import { runInTransaction } from "./transaction";
 import { Router } from "./router";
 import { routes, type RouteDefinition } from "./handlers";
-import { reviveProjectDicts } from "./store";
 import type { World } from "./world";
 
 export const apiPrefix = "/api/v2";
@@ -78,7 +79,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   res.setHeader("Date", new Date(deps.world.now()).toUTCString());
   const method = (req.method ?? "GET").toUpperCase();
   let url: URL;
+  // Routed on the path as sent: URL parsing resolves `.` and `..` segments (also percent-encoded
+  // ones), which would let `/branches/%2e%2e` name the project itself. The URL is for the query only.
+  const rawPath = (req.url ?? "/").split("?")[0];
   try {
+    if (!rawPath.startsWith("/")) throw new Error("not a path");
     url = new URL(req.url ?? "/", "http://localhost");
   } catch {
     // A request target that is not a path (`//`, `http:`…) names no route of this API.
@@ -86,15 +91,15 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
 
-  if (url.pathname.startsWith(adminPrefix)) {
+  if (rawPath.startsWith(adminPrefix)) {
     const body = await readBody(req, deps.maxBodyBytes).catch((e: unknown) => e as NeonLocalError);
     if (body instanceof NeonLocalError) sendError(res, body, requestId);
     else handleAdminRequest(deps.admin, method, url, body, res);
     return;
   }
 
-  const path = url.pathname.startsWith(apiPrefix) ? url.pathname.slice(apiPrefix.length) || "/" : undefined;
-  const log: RequestLogEntry = { at: deps.world.now(), method, path: path ?? url.pathname, status: 0, requestId };
+  const path = rawPath.startsWith(`${apiPrefix}/`) || rawPath === apiPrefix ? rawPath.slice(apiPrefix.length) || "/" : undefined;
+  const log: RequestLogEntry = { at: deps.world.now(), method, path: path ?? rawPath, status: 0, requestId };
   const exchange: Exchange = { method, path: log.path, query: url.searchParams, status: 0, requestBody: undefined, responseBody: undefined, dropped: false };
   const finish = (status: number, body: unknown, dropped = false) => {
     log.status = dropped ? 0 : status;
@@ -108,7 +113,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   };
 
   try {
-    if (path === undefined) throw apiErrors.routeNotFound(method, url.pathname);
+    if (path === undefined) throw apiErrors.routeNotFound(method, rawPath);
     if (!isAuthorized(req, deps.apiKey)) throw apiErrors.unauthorized();
     const match = router.match(method, path);
     if (match === undefined) throw apiErrors.routeNotFound(method, path);
@@ -161,26 +166,6 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
 }
 
-/**
- * Runs a handler so that a failure leaves the state as it was: the project a request works on is
- * copied first and put back if the handler throws. Handlers also validate before they change
- * anything; this is the guarantee behind that discipline.
- */
-function runInTransaction<T>(world: World, projectId: string | undefined, mutates: boolean, fn: () => T): T {
-  if (!mutates) return fn();
-  const before = projectId !== undefined ? world.state.projects[projectId] : undefined;
-  // structuredClone gives plain objects back: the copy's maps are made prototype-less again.
-  const copy = before ? reviveProjectDicts(structuredClone(before)) : undefined;
-  const nextDatabaseId = world.state.nextDatabaseId;
-  try {
-    return fn();
-  } catch (err) {
-    if (projectId !== undefined && copy) world.state.projects[projectId] = copy;
-    world.state.nextDatabaseId = nextDatabaseId;
-    throw err;
-  }
-}
-
 function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
   const header = req.headers.authorization;
   if (!header) return false;
@@ -221,6 +206,21 @@ function parseJson(raw: Buffer): unknown {
   } catch {
     throw apiErrors.malformedJson();
   }
+}
+
+/**
+ * A request Node cannot parse (a bad request line, a header without a colon, a bad Content-Length)
+ * never reaches the listener; Node would answer it with a bare 400. Neon answers every error with
+ * its JSON body, so this does too, on the raw socket, and closes the connection.
+ */
+export function answerMalformedRequest(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || err.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const error = apiErrors.badRequest(`malformed HTTP request (${err.code ?? err.message})`);
+  const text = JSON.stringify({ code: error.code, message: error.message, request_id: newRequestId() });
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

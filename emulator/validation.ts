@@ -35,6 +35,21 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 // Shared pieces of the Neon schemas (components in the OpenAPI document).
+/** A lone UTF-16 surrogate: text no URI, path or Postgres name can hold. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storableText = (s: string) => !loneSurrogate.test(s) && !s.includes("\u0000");
+const storableTextMessage = "must be well-formed Unicode without NUL characters";
+
+/** A name Neon stores and shows (projects, branches, snapshots, computes): 1–`max` characters of well-formed text. */
+export const neonName = (max: number) => z.string().min(1).max(max).refine(storableText, storableTextMessage);
+
+/** A Postgres identifier (roles, databases): well-formed text without NUL, at most 63 bytes, as Postgres allows. */
+export const pgIdentifier = z
+  .string()
+  .min(1)
+  .refine(storableText, storableTextMessage)
+  .refine((s) => Buffer.byteLength(s) <= 63, "must be at most 63 bytes");
+
 export const resourceId = z.string().regex(/^[a-z0-9-]{1,60}$/, "must match ^[a-z0-9-]{1,60}$");
 export const computeUnit = z.number().min(0.25);
 export const suspendTimeoutSeconds = z.number().int().min(-1).max(604800);

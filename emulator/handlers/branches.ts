@@ -6,19 +6,7 @@ import { checkAutoscaling, copyRolesAndDatabases, defaultComputeUnits, newBranch
 import { renderOperation, type NewOperation } from "../operations";
 import { connectionUri, renderBranch, renderBranchAnnotation, renderDatabase, renderEndpoint, renderRole } from "../render";
 import type { BranchRecord, EndpointData, ProjectRecord } from "../store";
-import {
-  computeUnit,
-  endpointSettings,
-  endpointType,
-  isoDateTime,
-  parseRequest,
-  provisioner,
-  queryBoolean,
-  queryLimit,
-  queryObject,
-  resourceId,
-  suspendTimeoutSeconds,
-} from "../validation";
+import { computeUnit, endpointSettings, endpointType, isoDateTime, neonName, parseRequest, provisioner, queryBoolean, queryLimit, queryObject, resourceId, suspendTimeoutSeconds } from "../validation";
 import type { World } from "../world";
 import type { RouteDefinition } from "./types";
 
@@ -38,7 +26,7 @@ const createBranchBody = z.object({
   branch: z
     .object({
       parent_id: resourceId.optional(),
-      name: z.string().min(1).max(256).optional(),
+      name: neonName(256).optional(),
       parent_lsn: z.string().optional(),
       parent_timestamp: isoDateTime.optional(),
       protected: z.boolean().optional(),
@@ -52,7 +40,7 @@ const createBranchBody = z.object({
 
 const updateBranchBody = z.object({
   branch: z.object({
-    name: z.string().min(1).max(256).optional(),
+    name: neonName(256).optional(),
     protected: z.boolean().optional(),
     expires_at: isoDateTime.nullable().optional(),
   }),

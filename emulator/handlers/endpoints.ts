@@ -5,7 +5,7 @@ import { checkAutoscaling, newEndpoint } from "../model";
 import { renderOperation, type NewOperation } from "../operations";
 import { readWriteEndpoint, renderEndpoint } from "../render";
 import type { EndpointData, ProjectRecord } from "../store";
-import { computeUnit, endpointSettings, endpointType, parseRequest, provisioner, resourceId, suspendTimeoutSeconds } from "../validation";
+import { computeUnit, endpointSettings, endpointType, neonName, parseRequest, provisioner, resourceId, suspendTimeoutSeconds } from "../validation";
 import type { World } from "../world";
 import type { RouteDefinition } from "./types";
 
@@ -19,7 +19,7 @@ const endpointFields = {
   disabled: z.boolean().optional(),
   passwordless_access: z.boolean().optional(),
   suspend_timeout_seconds: suspendTimeoutSeconds.optional(),
-  name: z.string().min(1).max(64).optional(),
+  name: neonName(64).optional(),
 };
 
 const createEndpointBody = z.object({

@@ -7,17 +7,7 @@ import { renderOperation } from "../operations";
 import { connectionUri, readWriteEndpoint, renderBranch, renderDatabase, renderEndpoint, renderProject, renderProjectListItem, renderRole } from "../render";
 import { planLimitsFor, regions } from "../seed";
 import { dict, type JsonObject, type ProjectRecord } from "../store";
-import {
-  computeUnit,
-  parseRequest,
-  provisioner,
-  queryBoolean,
-  queryLimit,
-  queryObject,
-  resourceId,
-  stringMap,
-  suspendTimeoutSeconds,
-} from "../validation";
+import { computeUnit, neonName, parseRequest, pgIdentifier, provisioner, queryBoolean, queryLimit, queryObject, resourceId, stringMap, suspendTimeoutSeconds } from "../validation";
 import type { World } from "../world";
 import type { RouteDefinition } from "./types";
 
@@ -61,7 +51,7 @@ const historyRetention = z.number().int().min(0).max(2592000);
 
 const createProjectBody = z.object({
   project: z.object({
-    name: z.string().min(1).max(256).optional(),
+    name: neonName(256).optional(),
     region_id: z.string().optional(),
     pg_version: z.number().int().min(14).max(18).optional(),
     org_id: resourceId.optional(),
@@ -74,9 +64,9 @@ const createProjectBody = z.object({
     autoscaling_limit_max_cu: computeUnit.optional(),
     branch: z
       .object({
-        name: z.string().min(1).max(256).optional(),
-        role_name: z.string().min(1).max(63).optional(),
-        database_name: z.string().min(1).max(63).optional(),
+        name: neonName(256).optional(),
+        role_name: pgIdentifier.optional(),
+        database_name: pgIdentifier.optional(),
         annotations: z.record(z.string(), z.string()).optional(),
       })
       .optional(),
@@ -85,7 +75,7 @@ const createProjectBody = z.object({
 
 const updateProjectBody = z.object({
   project: z.object({
-    name: z.string().min(1).max(256).optional(),
+    name: neonName(256).optional(),
     settings: projectSettings.optional(),
     default_endpoint_settings: defaultEndpointSettings.optional(),
     history_retention_seconds: historyRetention.optional(),

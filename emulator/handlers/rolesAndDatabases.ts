@@ -6,12 +6,11 @@ import { newDatabase, newRole } from "../model";
 import { renderOperation } from "../operations";
 import { renderDatabase, renderRole } from "../render";
 import type { BranchRecord, ProjectRecord } from "../store";
-import { parseRequest } from "../validation";
+import { parseRequest, pgIdentifier } from "../validation";
 import type { World } from "../world";
 import type { RouteDefinition } from "./types";
 
-// Postgres identifiers are at most 63 bytes.
-const identifier = z.string().min(1).refine((s) => Buffer.byteLength(s) <= 63, "must be at most 63 bytes");
+const identifier = pgIdentifier;
 
 const createRoleBody = z.object({ role: z.object({ name: identifier, no_login: z.boolean().optional() }) });
 const createDatabaseBody = z.object({ database: z.object({ name: identifier, owner_name: identifier }) });

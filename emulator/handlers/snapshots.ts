@@ -15,7 +15,7 @@ import { newBranchRecord } from "../model";
 import { renderOperation, type NewOperation } from "../operations";
 import { readWriteEndpoint, renderBranch, renderEndpoint, renderSnapshot } from "../render";
 import { dict, type BranchRecord, type ProjectRecord } from "../store";
-import { isoDateTime, parseRequest, queryObject } from "../validation";
+import { isoDateTime, neonName, parseRequest, queryObject } from "../validation";
 import type { World } from "../world";
 import { assertUniqueBranchName } from "./branches";
 import type { RouteDefinition } from "./types";
@@ -23,21 +23,21 @@ import type { RouteDefinition } from "./types";
 const createSnapshotQuery = z.object({
   lsn: z.string().optional(),
   timestamp: isoDateTime.optional(),
-  name: z.string().min(1).max(256).optional(),
+  name: neonName(256).optional(),
   expires_at: isoDateTime.optional(),
 });
 
 const updateSnapshotBody = z.object({
-  snapshot: z.object({ name: z.string().min(1).max(256).optional(), expires_at: isoDateTime.nullable().optional() }),
+  snapshot: z.object({ name: neonName(256).optional(), expires_at: isoDateTime.nullable().optional() }),
 });
 
 const restoreBody = z.object({
-  name: z.string().min(1).max(256).optional(),
+  name: neonName(256).optional(),
   target_branch_id: z.string().optional(),
   finalize_restore: z.boolean().optional(),
 });
 
-const finalizeBody = z.object({ name: z.string().min(1).max(256).optional() });
+const finalizeBody = z.object({ name: neonName(256).optional() });
 
 /** Neon deletes a snapshot automatically at its `expires_at`; here it goes when next looked at. */
 function dropExpiredSnapshots(world: World, record: ProjectRecord): void {
