@@ -9,6 +9,7 @@ import type { FaultAction, FaultController } from "./faults";
 import { handleAdminRequest, adminPrefix, type AdminContext } from "./admin";
 import { newRequestId } from "./ids";
 import type { RateLimiter } from "./rateLimit";
+import { invalidPathParameter } from "./pathParams";
 import { runInTransaction } from "./transaction";
 import { Router } from "./router";
 import { routes, type RouteDefinition } from "./handlers";
@@ -60,8 +61,18 @@ export interface ServerDeps {
 
 const router = new Router<RouteDefinition>(routes);
 
+/** The response being written on each connection, for answerMalformedRequest. */
+const responsesInFlight = new WeakMap<Duplex, ServerResponse>();
+/** How to fail the body being read on each connection, for a request that is cut short. */
+const bodyReaders = new WeakMap<Duplex, { req: IncomingMessage; fail: (error: NeonLocalError) => void }>();
+
 export function createRequestListener(deps: ServerDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    const socket = req.socket;
+    responsesInFlight.set(socket, res);
+    res.once("close", () => {
+      if (responsesInFlight.get(socket) === res) responsesInFlight.delete(socket);
+    });
     handle(deps, req, res).catch((err: unknown) => {
       // Last resort (handle() answers its own errors): the server must never go down with a request.
       if (!res.headersSent && !res.destroyed) {
@@ -118,6 +129,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     const match = router.match(method, path);
     if (match === undefined) throw apiErrors.routeNotFound(method, path);
     if (match === "method") throw apiErrors.methodNotAllowed(method, path);
+    const refused = invalidPathParameter(match.params);
+    if (refused) throw apiErrors.notFound(refused.name.replace(/_id$/, "").replace(/_/g, " "), refused.value);
     log.route = exchange.route = match.route.path;
     log.operationId = exchange.operationId = match.route.operationId;
 
@@ -194,8 +207,13 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on("end", () => (refused ? reject(apiErrors.bodyTooLarge(maxBytes)) : resolve(Buffer.concat(chunks))));
+    req.on("end", () => {
+      bodyReaders.delete(req.socket);
+      if (refused) reject(apiErrors.bodyTooLarge(maxBytes));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on("error", reject);
+    bodyReaders.set(req.socket, { req, fail: reject });
   });
 }
 
@@ -216,6 +234,17 @@ function parseJson(raw: Buffer): unknown {
 export function answerMalformedRequest(err: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || err.code === "ECONNRESET") {
     socket.destroy();
+    return;
+  }
+  // Bytes that follow a request without being framed as its body (a DELETE with an unannounced
+  // body) are parsed as a next request and fail: the request in flight is still answered first,
+  // and only then is the connection closed, so no client mistakes the 400 for that answer.
+  const inFlight = responsesInFlight.get(socket);
+  if (inFlight) {
+    inFlight.once("close", () => socket.destroy());
+    // A request whose body stopped short (the client closed its side): its answer says so.
+    const reader = bodyReaders.get(socket);
+    if (reader && !reader.req.complete) reader.fail(apiErrors.badRequest("the request body ended before the length it announced (a truncated request)"));
     return;
   }
   const error = apiErrors.badRequest(`malformed HTTP request (${err.code ?? err.message})`);
