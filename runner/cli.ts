@@ -7,7 +7,7 @@
  *   up --stack <name>                    update a stack
  *   destroy --stack <name> [--remove]    destroy a stack (and remove it from the backend)
  *   preview-summary [--stack <name>... | --changed --base <rev> | --events <path>...]
- *                   [--save-events <dir>] [--output <file>] [--post [--pull-request <n>]]
+ *                   [--save-events <dir>] [--output <file>] [--post [--pull-request <n>] [--comment-author <login>]]
  *
  * Common options: --project-dir (default: the current folder), --state-dir (default
  * <project-dir>/.neon-pulumi: the engine's home and config copies, and the file backend unless
@@ -56,6 +56,7 @@ export const commandOptions = {
     output: { type: "string" },
     post: { type: "boolean" },
     "pull-request": { type: "string" },
+    "comment-author": { type: "string" },
     title: { type: "string" },
   },
 } as const;
@@ -86,13 +87,19 @@ async function runnerFor(options: Common): Promise<RunnerOptions> {
   return { engine, stateDir: options.stateDir, env: passedEnvironment(), ...(process.env.PULUMI_BACKEND_URL ? { backendUrl: process.env.PULUMI_BACKEND_URL } : {}) };
 }
 
-/** The project's stack folder and the paths that reshape every tenant. */
+/**
+ * The project's stack folder and the paths that reshape every tenant: the project file, the
+ * package's manifest and lock, and the program: the `main` folder (or the folder of a `main`
+ * file); without `main`, the program is the project folder itself, so any file there but a stack
+ * file counts (previewing too much is safe, too little is not).
+ */
 function layoutOf(projectDir: string, extra: readonly string[]): StackLayout {
   const project = (parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) ?? {}) as { main?: unknown; stackConfigDir?: unknown };
-  const relative = (value: unknown) => (typeof value === "string" ? value : ".").replace(/^\.\/|\/+$/g, "");
+  const relative = (value: unknown) => (typeof value === "string" ? path.posix.normalize(value.replace(/\\/g, "/")) : ".").replace(/^\.\/|\/+$/g, "");
   const stackConfigDir = relative(project.stackConfigDir) || ".";
-  const main = relative(project.main);
-  const programPaths = main === "" || main === "." ? [] : [`${main}/`];
+  let main = relative(project.main);
+  if (main !== "" && main !== "." && fs.existsSync(path.join(projectDir, main)) && fs.statSync(path.join(projectDir, main)).isFile()) main = path.posix.dirname(main);
+  const programPaths = main === "" || main === "." ? [""] : [`${main}/`];
   return { stackConfigDir, affectsAllStacks: ["Pulumi.yaml", "package.json", "package-lock.json", ...programPaths, ...extra] };
 }
 
@@ -181,7 +188,13 @@ export async function main(argv: string[]): Promise<number> {
         const repository = process.env.GITHUB_REPOSITORY;
         if (!token || !repository) throw new CliUsageError("--post needs GITHUB_TOKEN and GITHUB_REPOSITORY in the environment");
         const outcome = await upsertSummaryComment(
-          { token, repository, pullRequest: pullRequestNumber(values["pull-request"]), ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}) },
+          {
+            token,
+            repository,
+            pullRequest: pullRequestNumber(values["pull-request"]),
+            ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+            ...(values["comment-author"] ? { author: values["comment-author"] } : {}),
+          },
           body,
           hasChanges(previews),
         );

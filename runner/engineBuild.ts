@@ -119,7 +119,7 @@ export async function runGoBuild(
   onProgress: (line: string) => void,
   progressEveryMs = 15_000,
 ): Promise<void> {
-  const partial = `${target.output}.partial`;
+  const partial = `${target.output}.${process.pid}.partial`;
   const command = commandFor(target, partial);
   const label = target.label ?? "engine: building the Pulumi CLI";
   fs.mkdirSync(path.dirname(target.output), { recursive: true });

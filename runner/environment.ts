@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { StackSetupError } from "./errors";
 
 export interface RunnerPaths {
   /** The runner's own folder: file backend, PULUMI_HOME, passphrase, stack config copies. */
@@ -44,12 +45,20 @@ function fileBackendDir(url: string): string | undefined {
  */
 export function localPassphrase(paths: RunnerPaths): string {
   fs.mkdirSync(paths.stateDir, { recursive: true });
+  // Written whole, then linked into place: a second process sees no file or the whole passphrase,
+  // never an empty one it would encrypt with.
+  const partial = `${paths.passphraseFile}.${process.pid}.partial`;
+  fs.writeFileSync(partial, randomBytes(24).toString("base64url"), { mode: 0o600 });
   try {
-    fs.writeFileSync(paths.passphraseFile, randomBytes(24).toString("base64url"), { flag: "wx", mode: 0o600 });
+    fs.linkSync(partial, paths.passphraseFile);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  } finally {
+    fs.rmSync(partial, { force: true });
   }
-  return fs.readFileSync(paths.passphraseFile, "utf8").trim();
+  const passphrase = fs.readFileSync(paths.passphraseFile, "utf8").trim();
+  if (passphrase === "") throw new StackSetupError(`${paths.passphraseFile} is empty: delete it (and the state it protected) or put the passphrase back`);
+  return passphrase;
 }
 
 /**

@@ -174,8 +174,18 @@ function writeFileIfChanged(file: string, content: string): void {
 }
 
 function runnerEnvironment(runner: RunnerOptions, paths: RunnerPaths): Record<string, string> {
-  const extra = runner.env ?? {};
+  // An unset secret in CI arrives as "": that is no passphrase, not an empty one.
+  const extra = Object.fromEntries(
+    Object.entries(runner.env ?? {}).filter(([name, value]) => !(name.startsWith("PULUMI_CONFIG_PASSPHRASE") && value === "")),
+  );
   const ownPassphrase = extra.PULUMI_CONFIG_PASSPHRASE === undefined && extra.PULUMI_CONFIG_PASSPHRASE_FILE === undefined;
+  if (ownPassphrase && runner.backendUrl !== undefined) {
+    // A passphrase made for this state folder would be lost with it (a CI job's), leaving the shared
+    // backend's secrets unreadable: a shared backend needs the team's own.
+    throw new StackSetupError(
+      `the backend ${runner.backendUrl.replace(/\/\/[^@/]*@/, "//…@")} is not this state folder's own: give its passphrase in PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE`,
+    );
+  }
   // The launcher of dynamic providers: beside a built CLI already; after PATH for a CLI from PATH.
   const pathValue = [process.env.PATH ?? "", ...runner.engine.pathEntries].filter((p) => p !== "").join(path.delimiter);
   return engineEnvironment(paths, ownPassphrase ? localPassphrase(paths) : undefined, { PATH: pathValue, ...extra });

@@ -32,7 +32,8 @@ function publishedEntries(root: string): string[] {
 /**
  * Copies the package into `<nodeModulesDir>/neon-pulumi-dynamic` and returns that folder. The copy
  * is assembled beside the target and renamed into place, so a program that loads the package
- * meanwhile sees the old copy or the new one, never half of each.
+ * meanwhile sees the old copy or the new one, never half of each (for the instant between the two
+ * renames, none; if the second rename fails, the old copy is put back).
  */
 export function installPackageCopy(nodeModulesDir: string, root: string = packageRoot()): string {
   const target = path.join(nodeModulesDir, packageName);
@@ -45,7 +46,13 @@ export function installPackageCopy(nodeModulesDir: string, root: string = packag
       fs.cpSync(path.join(root, entry), path.join(staging, entry), { recursive: true });
     }
     if (fs.existsSync(target)) fs.renameSync(target, retired);
-    fs.renameSync(staging, target);
+    try {
+      fs.renameSync(staging, target);
+    } catch (err) {
+      // Put the previous copy back rather than leave none.
+      if (fs.existsSync(retired) && !fs.existsSync(target)) fs.renameSync(retired, target);
+      throw err;
+    }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
     fs.rmSync(retired, { recursive: true, force: true });

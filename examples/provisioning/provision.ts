@@ -59,7 +59,7 @@ export function userDatabases(options: UserDatabasesOptions): UserDatabases {
   };
 
   const stackOf = async (userId: string): Promise<RunnerStack> => {
-    if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(userId)) throw new Error(`user id must be lower-case letters, digits and '-' (at most 41), got "${userId}"`);
+    assertUserId(userId);
     engine ??= ensureEngine(options.onProgress ?? (() => undefined));
     const configFile = path.join(options.stateDir, "users", `Pulumi.user-${userId}.yaml`);
     if (!fs.existsSync(configFile)) throw new Error(`user ${userId} has no database`);
@@ -72,6 +72,7 @@ export function userDatabases(options: UserDatabasesOptions): UserDatabases {
   return {
     provision: (user) =>
       serially(user.id, async () => {
+        assertUserId(user.id); // before the id becomes part of a file name
         const configFile = path.join(options.stateDir, "users", `Pulumi.user-${user.id}.yaml`);
         fs.mkdirSync(path.dirname(configFile), { recursive: true });
         fs.writeFileSync(configFile, stringify({ config: tenantConfig(user) }));
@@ -86,6 +87,7 @@ export function userDatabases(options: UserDatabasesOptions): UserDatabases {
       }),
     deprovision: (userId) =>
       serially(userId, async () => {
+        assertUserId(userId);
         const configFile = path.join(options.stateDir, "users", `Pulumi.user-${userId}.yaml`);
         if (fs.existsSync(configFile) && (parse(fs.readFileSync(configFile, "utf8"))?.config?.["tenant:tier"] ?? "free") === "paid") {
           // A paid tenant is protected as a whole: deleting its data must be a decision, not a side effect.
@@ -97,6 +99,10 @@ export function userDatabases(options: UserDatabasesOptions): UserDatabases {
         fs.rmSync(path.join(options.stateDir, "users", `Pulumi.user-${userId}.yaml`), { force: true });
       }),
   };
+}
+
+function assertUserId(userId: string): void {
+  if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(userId)) throw new Error(`user id must be lower-case letters, digits and '-' (at most 41), got "${userId}"`);
 }
 
 /** A user's record as tenant config: the plan is the tier; the Data API comes with Neon Auth. */

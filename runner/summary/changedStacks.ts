@@ -13,7 +13,7 @@ import { RunnerError } from "../errors";
 export interface StackLayout {
   /** The stack files' folder, relative to the repository root (`stacks`). */
   readonly stackConfigDir: string;
-  /** Paths (files, or folders ending in `/`) whose change affects every stack. */
+  /** Paths (files, or folders ending in `/`; `""` for every file) whose change affects every stack. */
   readonly affectsAllStacks: readonly string[];
 }
 
@@ -43,7 +43,7 @@ function stackOfFile(file: string, stackConfigDir: string): string | undefined {
 export function changedStacks(changes: readonly ChangedFile[], existingStacks: readonly string[], layout: StackLayout): ChangedStacks {
   const touchesAll = changes.some((change) =>
     stackOfFile(change.path, layout.stackConfigDir) === undefined &&
-    layout.affectsAllStacks.some((p) => (p.endsWith("/") ? change.path.startsWith(p) : change.path === p)),
+    layout.affectsAllStacks.some((p) => (p === "" || p.endsWith("/") ? change.path.startsWith(p) : change.path === p)),
   );
   const removed = changes.filter((c) => c.status.startsWith("D")).map((c) => stackOfFile(c.path, layout.stackConfigDir)).filter((s): s is string => s !== undefined);
   if (touchesAll) return { stacks: [...existingStacks].sort(), removed: removed.sort(), reason: "all" };
@@ -67,12 +67,16 @@ export function existingStacks(repositoryRoot: string, stackConfigDir: string): 
     .sort();
 }
 
-/** Files changed between `base` (e.g. `origin/main`) and HEAD, as `git diff base...HEAD` lists them. */
+/**
+ * Files changed between `base` (e.g. `origin/main`) and HEAD, as `git diff base...HEAD` lists them,
+ * relative to `repositoryRoot` (which may be a project folder below the repository's root: git
+ * prints paths from the repository's root otherwise, and files outside the folder are left out).
+ */
 export async function gitChangedFiles(repositoryRoot: string, base: string): Promise<ChangedFile[]> {
   if (!/^[\w./~^@{}-]+$/.test(base)) throw new RunnerError(`--base must be a git revision, got "${base}"`);
   let stdout: string;
   try {
-    ({ stdout } = await promisify(execFile)("git", ["diff", "--name-status", "--no-renames", `${base}...HEAD`], { cwd: repositoryRoot, maxBuffer: 64 * 1024 * 1024 }));
+    ({ stdout } = await promisify(execFile)("git", ["diff", "--name-status", "--no-renames", "--relative", `${base}...HEAD`], { cwd: repositoryRoot, maxBuffer: 64 * 1024 * 1024 }));
   } catch (err) {
     throw new RunnerError(`git could not compare ${base} with HEAD (is the base fetched? actions/checkout needs fetch-depth: 0): ${(err as Error).message.split("\n")[0]}`);
   }

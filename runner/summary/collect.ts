@@ -27,7 +27,17 @@ export async function previewStacks(
   onOutput?: (text: string) => void,
 ): Promise<SavedPreview[]> {
   const saved: SavedPreview[] = [];
-  for (const stackName of stacks) saved.push(await previewStack(await openStack(runner, { projectDir, stackName }), onOutput));
+  for (const stackName of stacks) {
+    let stack: RunnerStack;
+    try {
+      stack = await openStack(runner, { projectDir, stackName });
+    } catch (err) {
+      // A stack that cannot even be opened is a failed preview, shown as such, never left out.
+      saved.push({ version: 1, project: path.basename(projectDir), stack: stackName, failure: failureMessage(err, []), events: [] });
+      continue;
+    }
+    saved.push(await previewStack(stack, onOutput));
+  }
   return saved;
 }
 

@@ -16,6 +16,12 @@ export interface CommentTarget {
   readonly token: string;
   /** Default `https://api.github.com` (GITHUB_API_URL in a workflow). */
   readonly apiUrl?: string;
+  /**
+   * Who writes the comment: only a marked comment by this login is ours to update (anyone can post
+   * the marker). Default `github-actions[bot]`, the author of comments made with a workflow's
+   * GITHUB_TOKEN; give your bot's login when posting with another token.
+   */
+  readonly author?: string;
 }
 
 export type CommentOutcome = "created" | "updated" | "unchanged" | "skipped";
@@ -25,6 +31,7 @@ export class GitHubCommentError extends RunnerError {}
 interface IssueComment {
   id: number;
   body?: string;
+  user?: { login?: string } | null;
 }
 
 export async function upsertSummaryComment(target: CommentTarget, body: string, hasChanges: boolean, fetchImpl: typeof fetch = fetch): Promise<CommentOutcome> {
@@ -47,7 +54,8 @@ export async function upsertSummaryComment(target: CommentTarget, body: string, 
     return response;
   };
 
-  const existing = await findComment(`${api}/repos/${target.repository}/issues/${target.pullRequest}/comments?per_page=100`, call);
+  const author = target.author ?? "github-actions[bot]";
+  const existing = await findComment(`${api}/repos/${target.repository}/issues/${target.pullRequest}/comments?per_page=100`, author, call);
   if (existing) {
     if (existing.body === body) return "unchanged";
     await call("PATCH", `${api}/repos/${target.repository}/issues/comments/${existing.id}`, { body });
@@ -58,13 +66,13 @@ export async function upsertSummaryComment(target: CommentTarget, body: string, 
   return "created";
 }
 
-/** Walks every page (the `Link: rel="next"` header) for the comment that starts with our marker. */
-async function findComment(firstPage: string, call: (method: string, url: string) => Promise<Response>): Promise<IssueComment | undefined> {
+/** Walks every page (the `Link: rel="next"` header) for the comment by `author` that starts with our marker. */
+async function findComment(firstPage: string, author: string, call: (method: string, url: string) => Promise<Response>): Promise<IssueComment | undefined> {
   let url: string | undefined = firstPage;
   for (let pages = 0; url && pages < 100; pages++) {
     const response = await call("GET", url);
     const comments = (await response.json()) as IssueComment[];
-    const ours = comments.find((c) => typeof c.body === "string" && c.body.startsWith(summaryMarker));
+    const ours = comments.find((c) => typeof c.body === "string" && c.body.startsWith(summaryMarker) && c.user?.login === author);
     if (ours) return ours;
     url = nextPage(response.headers.get("link"));
   }

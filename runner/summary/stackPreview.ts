@@ -117,7 +117,17 @@ function changeOf(metadata: StepEventMetadata): ResourceChange | undefined {
   const op = metadata.op as ChangeOp;
   const type = shortType(metadata.type);
   const id = metadata.old?.id || undefined;
-  const properties = op === "delete" ? [] : propertyChanges(op === "create" ? undefined : metadata.old?.inputs, metadata.new?.inputs);
+  let properties = op === "delete" ? [] : propertyChanges(op === "create" ? undefined : metadata.old?.inputs, metadata.new?.inputs);
+  if ((op === "update" || op === "replace") && properties.length === 0) {
+    // Nothing visible differs (events blind every secret alike): name the keys the engine says
+    // changed, if it says (dynamic providers do not), without their values.
+    const keys = [...new Set([...(metadata.keys ?? []), ...(metadata.diffs ?? [])])].filter((k) => !k.startsWith("__")).sort();
+    properties = keys.map((key) => {
+      const secret = isSecret(metadata.old?.inputs?.[key]) || isSecret(metadata.new?.inputs?.[key]);
+      const shown = secret ? maskedValue : "(changed)";
+      return { key, before: shown, after: shown };
+    });
+  }
   return {
     op,
     name: nameOf(metadata.urn),

@@ -199,6 +199,9 @@ describe("the examples through the real Pulumi engine", function () {
     it("refuses to deprovision a paid user, and a bad user id, before anything runs", async () => {
       await assert.rejects(databases.deprovision("u42"), /user u42 is on the paid plan, whose database is protected from deletion/);
       await assert.rejects(databases.provision({ id: "U 42", plan: "free" }), /user id must be lower-case letters/);
+      await assert.rejects(databases.provision({ id: "../escape", plan: "free" }), /user id must be lower-case letters/);
+      assert.deepEqual(fs.readdirSync(stateDir).filter((f) => f.includes("escape")), [], "nothing was written for a bad id");
+      assert.deepEqual(fs.readdirSync(path.join(stateDir, "users")).sort(), ["Pulumi.user-u42.yaml", "Pulumi.user-u43.yaml"]);
       assert.ok((await target.client.projects.get(first.projectId)).project);
     });
 

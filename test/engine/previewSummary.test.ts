@@ -27,7 +27,7 @@ describe("PR preview summaries of real engine previews", function () {
   let github: Server;
   let githubUrl: string;
   const posted: { method: string; path: string; body?: string }[] = [];
-  const comments: { id: number; body: string }[] = [];
+  const comments: { id: number; body: string; user: { login: string } }[] = [];
   let secretsInPlay: string[] = [];
 
   async function tenantStack(name: string, config: StackConfig): Promise<TestStack> {
@@ -49,7 +49,7 @@ describe("PR preview summaries of real engine previews", function () {
         const url = new URL(req.url!, "http://localhost");
         posted.push({ method: req.method!, path: url.pathname, ...(raw ? { body: JSON.parse(raw).body } : {}) });
         if (req.method === "GET") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(comments));
-        if (req.method === "POST") comments.push({ id: comments.length + 1, body: JSON.parse(raw).body });
+        if (req.method === "POST") comments.push({ id: comments.length + 1, body: JSON.parse(raw).body, user: { login: "github-actions[bot]" } });
         if (req.method === "PATCH") comments.find((c) => url.pathname.endsWith(`/${c.id}`))!.body = JSON.parse(raw).body;
         res.writeHead(req.method === "POST" ? 201 : 200).end("{}");
       });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
 import * as snapshot from "../../provider/resources/snapshot/lifecycle";
 import { call } from "../support/neonLocal";
-import { checkAndCreate, createProjectThroughProvider, startNeonForProviderTests, stopNeonForProviderTests } from "../support/providerContext";
+import { checkAndCreate, createProjectThroughProvider, startNeonForProviderTests, stopNeonForProviderTests, withoutRetries } from "../support/providerContext";
 
 describe("Snapshot provider against the local Neon API", () => {
   let neon: NeonLocal;
@@ -55,6 +55,18 @@ describe("Snapshot provider against the local Neon API", () => {
     assert.equal(defaultBranch().restored_from, b.id);
     const readA = (await snapshot.read(a.id, { ...aUpdated, name: "a2" } as never)) as any;
     assert.equal(readA.inputs.restoreDefaultBranch, false, "drift: the default branch is no longer on a");
+  });
+
+  it("keeps the live branch protected when carrying protection over fails once and the next update finishes the job", async () => {
+    const p = await createProjectThroughProvider("snap-protected");
+    await call(neon, "PATCH", `/projects/${p.id}/branches/${p.outs.defaultBranchId}`, { branch: { protected: true } });
+    const a = await createSnapshot({ projectId: p.id, name: "a", restoreDefaultBranch: false });
+    neon.faults.add({ match: { method: "PATCH", path: "/projects/{project_id}/branches/{branch_id}" }, action: { kind: "status", status: 500 }, times: 1 });
+    const active = { projectId: p.id, name: "a", restoreDefaultBranch: true };
+    await assert.rejects(withoutRetries(neon, () => snapshot.update(a.id, a.outs as never, active as never)));
+    await snapshot.update(a.id, a.outs as never, active as never);
+    const branches = Object.values(neon.state().projects[p.id].branches).map((b) => b.branch);
+    assert.deepEqual(branches.map((b) => [b.default, b.protected, b.restored_from]), [[true, true, a.id]], "the live branch is protected; the superseded one is gone");
   });
 
   it("restores the default branch right after taking a snapshot created with restoreDefaultBranch", async () => {

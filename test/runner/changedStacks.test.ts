@@ -74,6 +74,25 @@ describe("which tenant stacks a change touches", () => {
       assert.deepEqual(JSON.parse(changed().stdout), ["acme", "globex", "hooli"]);
     });
 
+    it("works for a project in a folder of the repository, and counts any program file when Pulumi.yaml names no main folder", () => {
+      const sub = path.join(repo, "apps", "tenants");
+      fs.mkdirSync(path.join(sub, "stacks"), { recursive: true });
+      fs.writeFileSync(path.join(sub, "Pulumi.yaml"), "name: sub\nruntime: nodejs\nstackConfigDir: stacks\n");
+      fs.writeFileSync(path.join(sub, "index.ts"), "export = async () => ({});\n");
+      for (const s of ["one", "two"]) fs.writeFileSync(path.join(sub, "stacks", `Pulumi.${s}.yaml`), "config: {}\n");
+      git("add", "-A");
+      git("commit", "-q", "-m", "a project in a folder");
+      git("tag", "sub-base");
+      const changedIn = () => spawnSync(process.execPath, [cli, "changed-stacks", "--base", "sub-base", "--project-dir", sub], { encoding: "utf8" });
+      fs.writeFileSync(path.join(sub, "stacks", "Pulumi.two.yaml"), "config:\n  tenant:tier: paid\n");
+      fs.writeFileSync(path.join(repo, "stacks", "Pulumi.acme.yaml"), "config:\n  tenant:tier: free\n");
+      git("commit", "-q", "-am", "two, and a stack of the other project");
+      assert.deepEqual(JSON.parse(changedIn().stdout), ["two"], "paths are the project's own, and the other project's stacks are not its");
+      fs.writeFileSync(path.join(sub, "index.ts"), "export = async () => ({ v: 2 });\n");
+      git("commit", "-q", "-am", "program");
+      assert.deepEqual(JSON.parse(changedIn().stdout), ["one", "two"]);
+    });
+
     it("fails clearly when the base is not there", () => {
       const run = spawnSync(process.execPath, [cli, "changed-stacks", "--base", "origin/nope", "--project-dir", repo], { encoding: "utf8" });
       assert.equal(run.status, 1);

@@ -19,7 +19,8 @@ describe("the pull request's summary comment", () => {
   let server: Server;
   let api: string;
   const seen: Seen[] = [];
-  let comments: { id: number; body: string }[] = [];
+  let comments: { id: number; body: string; user: { login: string } }[] = [];
+  const bot = { login: "github-actions[bot]" };
   let failWith: number | undefined;
   const pageSize = 2;
 
@@ -45,7 +46,7 @@ describe("the pull request's summary comment", () => {
           comments.find((c) => c.id === id)!.body = JSON.parse(raw).body;
           res.writeHead(200).end("{}");
         } else if (req.method === "POST" && url.pathname === "/repos/acme/tenants/issues/7/comments") {
-          comments.push({ id: 100 + comments.length, body: JSON.parse(raw).body });
+          comments.push({ id: 100 + comments.length, body: JSON.parse(raw).body, user: bot });
           res.writeHead(201).end("{}");
         } else {
           res.writeHead(404).end("{}");
@@ -60,9 +61,9 @@ describe("the pull request's summary comment", () => {
     seen.length = 0;
     failWith = undefined;
     comments = [
-      { id: 1, body: "LGTM" },
-      { id: 2, body: "<!-- some other bot -->\nhello" },
-      { id: 3, body: "a question" },
+      { id: 1, body: "LGTM", user: { login: "alice" } },
+      { id: 2, body: "<!-- some other bot -->\nhello", user: { login: "other[bot]" } },
+      { id: 3, body: "a question", user: { login: "bob" } },
     ];
   });
 
@@ -78,7 +79,7 @@ describe("the pull request's summary comment", () => {
   });
 
   it("finds its comment on a later page by the marker and updates it in place, instead of adding one", async () => {
-    comments.push({ id: 4, body: "x" }, { id: 5, body: `${summaryMarker}\nold` });
+    comments.push({ id: 4, body: "x", user: bot }, { id: 5, body: `${summaryMarker}\nold`, user: bot });
     const outcome = await upsertSummaryComment(target(), `${summaryMarker}\nnew`, true);
     assert.equal(outcome, "updated");
     assert.deepEqual(writes().map((w) => [w.method, w.path]), [["PATCH", "/repos/acme/tenants/issues/comments/5"]]);
@@ -87,7 +88,7 @@ describe("the pull request's summary comment", () => {
   });
 
   it("leaves an identical comment alone", async () => {
-    comments.push({ id: 4, body: `${summaryMarker}\nsame` });
+    comments.push({ id: 4, body: `${summaryMarker}\nsame`, user: bot });
     assert.equal(await upsertSummaryComment(target(), `${summaryMarker}\nsame`, true), "unchanged");
     assert.deepEqual(writes(), []);
   });
@@ -95,9 +96,20 @@ describe("the pull request's summary comment", () => {
   it("with no changes, updates an existing comment but never creates one", async () => {
     assert.equal(await upsertSummaryComment(target(), `${summaryMarker}\nnothing`, false), "skipped");
     assert.deepEqual(writes(), []);
-    comments.push({ id: 4, body: `${summaryMarker}\nhad changes` });
+    comments.push({ id: 4, body: `${summaryMarker}\nhad changes`, user: bot });
     assert.equal(await upsertSummaryComment(target(), `${summaryMarker}\nnothing`, false), "updated");
     assert.equal(comments[3].body, `${summaryMarker}\nnothing`);
+  });
+
+  it("never takes over a comment someone else wrote with the marker, and finds its own with another token's author", async () => {
+    comments.push({ id: 4, body: `${summaryMarker}\nplanted by a user`, user: { login: "mallory" } });
+    assert.equal(await upsertSummaryComment(target(), `${summaryMarker}\nreal`, true), "created");
+    assert.equal(comments[3].body, `${summaryMarker}\nplanted by a user`, "left alone");
+    assert.deepEqual(writes().map((w) => w.method), ["POST"]);
+    seen.length = 0;
+    comments.push({ id: 9, body: `${summaryMarker}\nby our app`, user: { login: "tenants-bot[bot]" } });
+    assert.equal(await upsertSummaryComment({ ...target(), author: "tenants-bot[bot]" }, `${summaryMarker}\nnew`, true), "updated");
+    assert.deepEqual(writes().map((w) => w.path), ["/repos/acme/tenants/issues/comments/9"]);
   });
 
   it("reports GitHub's refusal without the token", async () => {

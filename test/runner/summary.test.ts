@@ -44,6 +44,13 @@ describe("the PR preview summary", () => {
     });
   });
 
+  it("names the keys the engine says changed when no value differs visibly (secrets are blinded alike), masking secret ones", () => {
+    const event = step("update", neon("AuthIntegration"), "auth", { clientSecret: secret, name: "x" }, { clientSecret: secret, name: "x" });
+    (event.resourcePreEvent!.metadata as { diffs?: string[] }).diffs = ["clientSecret", "__provider"];
+    const preview = stackPreviewFromEvents("p", "s", [event]);
+    assert.deepEqual(preview.changes[0].properties, [{ key: "clientSecret", before: maskedValue, after: maskedValue }]);
+  });
+
   describe("from engine events", () => {
     const events = [
       step("same", "pulumi:pulumi:Stack", "neon-tenants-acme"),

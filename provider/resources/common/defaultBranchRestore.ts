@@ -23,13 +23,10 @@ export async function restoreDefaultBranch(client: NeonClient, projectId: string
       throw new Error(`${field}: snapshot ${snapshotId} does not exist in project ${projectId}`);
     }
     await client.snapshots.restore(projectId, snapshotId, { target_branch_id: current.id, finalize_restore: true });
-    const superseded = current;
     current = await currentDefaultBranch(client, projectId);
-    // Protection belongs to the role of the branch (the tenant's live data), so it moves with it.
-    if (superseded.protected && !current.protected) await client.branches.update(projectId, current.id, { branch: { protected: true } });
   }
-  // Also on a later run, if removing the superseded branch failed the first time.
-  if (current.restored_as) await removeSupersededBranch(client, projectId, current.restored_as);
+  // Also on a later run, if carrying protection over or removing the superseded branch failed.
+  if (current.restored_as) current = await retireSupersededBranch(client, projectId, current, current.restored_as);
   return current;
 }
 
@@ -38,23 +35,35 @@ export async function isDefaultBranchRestoredFrom(client: NeonClient, projectId:
   return (await currentDefaultBranch(client, projectId)).restored_from === snapshotId;
 }
 
-/** Removes the branch a restore superseded (renamed by Neon), unless branches were made from it. */
-async function removeSupersededBranch(client: NeonClient, projectId: string, branchId: string): Promise<void> {
-  let superseded;
+/**
+ * Moves the superseded branch's protection to the restored default branch (protection belongs to
+ * the role of the branch: the tenant's live data), then removes the superseded branch, unless
+ * branches were made from it: then it is kept, renamed by Neon, and keeps its protection. Each
+ * step is safe to repeat, so a later run finishes what a failed one left.
+ */
+async function retireSupersededBranch(client: NeonClient, projectId: string, current: Branch, supersededId: string): Promise<Branch> {
+  let superseded: Branch;
   try {
-    superseded = (await client.branches.get(projectId, branchId)).branch;
+    superseded = (await client.branches.get(projectId, supersededId)).branch;
   } catch (err) {
-    if (err instanceof NeonNotFoundError) return; // already removed
+    if (err instanceof NeonNotFoundError) return current; // already removed
     throw err;
   }
-  if (superseded.default) return;
-  // Its protection was carried over to the restored branch above.
-  if (superseded.protected) await client.branches.update(projectId, branchId, { branch: { protected: false } });
+  if (superseded.default) return current;
+  if (!superseded.protected) return removeUnlessParent(client, projectId, current, superseded);
+  if (!current.protected) current = (await client.branches.update(projectId, current.id, { branch: { protected: true } })).branch;
+  await client.branches.update(projectId, supersededId, { branch: { protected: false } });
+  return removeUnlessParent(client, projectId, current, superseded);
+}
+
+async function removeUnlessParent(client: NeonClient, projectId: string, current: Branch, superseded: Branch): Promise<Branch> {
   try {
-    await client.branches.delete(projectId, branchId);
+    await client.branches.delete(projectId, superseded.id);
   } catch (err) {
-    // A superseded branch with children of its own is kept (it is renamed, not lost).
+    // A superseded branch with children of its own is kept (renamed, not lost), protected as it was.
     if (!(err instanceof NeonConflictError)) throw err;
-    console.log(`Kept branch ${branchId} (superseded by the restore) of project ${projectId}: ${err.message}`);
+    if (superseded.protected) await client.branches.update(projectId, superseded.id, { branch: { protected: true } });
+    console.log(`Kept branch ${superseded.id} (superseded by the restore) of project ${projectId}: ${err.message}`);
   }
+  return current;
 }
