@@ -6,12 +6,10 @@
  * in the `@pulumi/pulumi` npm package, is installed beside the built binary, because the CLI looks
  * for bundled plugins next to itself.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { expectedStamp, isBuildCurrent, runGoBuild, type BuildTarget } from "./engineBuild";
+import { expectedStamp, goVersion, isBuildCurrent, runGoBuild, type BuildTarget } from "./engineBuild";
 import { EngineUnavailableError } from "./errors";
 import { packageRoot } from "./packageRoot";
 
@@ -75,15 +73,6 @@ function sdkLauncherDir(): string {
 // The Automation API takes its version floor as a SemVer of the copy it uses itself.
 type CliVersion = NonNullable<NonNullable<Parameters<typeof PulumiCommand.get>[0]>["version"]>;
 const { SemVer } = require(require.resolve("semver", { paths: [sdkLauncherDir()] })) as { SemVer: new (v: string) => CliVersion };
-
-async function goVersion(): Promise<string | undefined> {
-  try {
-    const { stdout } = await promisify(execFile)("go", ["version"], { env: { ...process.env, GOTOOLCHAIN: "local" } });
-    return stdout.trim();
-  } catch {
-    return undefined;
-  }
-}
 
 /** A `pulumi` on PATH that the Automation API accepts, or why there is none. */
 async function cliOnPath(): Promise<{ engine?: Engine; reason?: string }> {

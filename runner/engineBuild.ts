@@ -4,15 +4,26 @@
  * a stamp of go.mod, go.sum, the flags and the Go version lets a later run skip the build. The
  * pure parts (version, flags, stamp, progress line) are exported for tests.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { EngineBuildError } from "./errors";
 
 /** The Go package of the CLI inside Pulumi's module. */
 export const cliPackage = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const pkgModule = "github.com/pulumi/pulumi/pkg/v3";
+
+/** `go version` (with the local toolchain only), or undefined when Go is not installed. */
+export async function goVersion(): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)("go", ["version"], { env: { ...process.env, GOTOOLCHAIN: "local" } });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
 
 /** The CLI version our tool module pins (`require github.com/pulumi/pulumi/pkg/v3 vX.Y.Z`), without the `v`. */
 export function pinnedCliVersion(goMod: string): string {

@@ -8,11 +8,10 @@
  * Usage: `ts-node tools/actionlint.ts --build` (what `npm test` runs first), or
  * `ts-node tools/actionlint.ts <workflow.yml>...` to lint files.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
-import { expectedStamp, goToolCommand, isBuildCurrent, runGoBuild, type BuildTarget } from "../runner/engineBuild";
+import { expectedStamp, goToolCommand, goVersion, isBuildCurrent, runGoBuild, type BuildTarget } from "../runner/engineBuild";
 import { packageRoot } from "../runner/packageRoot";
 
 const root = packageRoot();
@@ -25,14 +24,10 @@ export const actionlintTarget: BuildTarget = {
   label: "actionlint: building",
 };
 
-async function goVersion(): Promise<string> {
-  const { stdout } = await promisify(execFile)("go", ["version"], { env: { ...process.env, GOTOOLCHAIN: "local" } });
-  return stdout.trim();
-}
-
 /** The built actionlint, building it first when missing or stale. */
 export async function ensureActionlint(onProgress: (line: string) => void): Promise<string> {
   const go = await goVersion();
+  if (go === undefined) throw new Error("Go is not installed: actionlint is built from its Go tool module (tools/actionlint)");
   if (!isBuildCurrent(actionlintTarget, expectedStamp(actionlintTarget, go))) await runGoBuild(actionlintTarget, go, onProgress);
   return actionlintTarget.output;
 }

@@ -4,6 +4,8 @@
  * (and `call`), so every exchange is still checked against the OpenAPI document.
  */
 import assert from "node:assert/strict";
+import { request } from "node:http";
+import { connect } from "node:net";
 import type { NeonLocal } from "../../emulator";
 import { call, startTestNeon } from "../support/neonLocal";
 
@@ -45,4 +47,42 @@ export function assertError(res: { status: number; body: any }, status: number, 
   assert.equal(typeof res.body?.code, "string");
   assert.equal(typeof res.body?.message, "string");
   for (const m of mentions) assert.ok(res.body.message.includes(m), `message ${JSON.stringify(res.body.message)} should mention ${JSON.stringify(m)}`);
+}
+
+/**
+ * A request as a hostile client sends it: the path exactly as given (Node's client resolves no dot
+ * segments, unlike fetch), with the development key, and a body always framed by its length (Node's
+ * client would send a DELETE body unannounced). `body` is the answer's JSON when it is JSON.
+ */
+export function rawRequest(neon: NeonLocal, method: string, path: string, body?: string): Promise<{ status: number; text: string; body: any }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${neon.apiKey}` };
+    if (body !== undefined) Object.assign(headers, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+    const req = request({ host: "127.0.0.1", port: neon.port, path, method, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (c: string) => (text += c));
+      res.on("end", () => {
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode!, text, body: json });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Raw bytes on a socket (malformed or truncated HTTP), and whatever comes back before the server closes it. */
+export function rawBytes(neon: NeonLocal, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(neon.port, "127.0.0.1", () => socket.end(bytes));
+    let text = "";
+    socket.setEncoding("utf8").on("data", (c: string) => (text += c));
+    socket.on("close", () => resolve(text));
+    socket.on("error", reject);
+  });
 }

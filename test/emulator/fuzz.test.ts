@@ -6,12 +6,10 @@
  * server keeps serving. The seed is fixed (FUZZ_SEED=<n> explores others) and printed on failure.
  */
 import assert from "node:assert/strict";
-import { request } from "node:http";
-import { connect } from "node:net";
 import type { NeonLocal } from "../../emulator";
 import { routes } from "../../emulator/handlers";
 import { call, startTestNeon } from "../support/neonLocal";
-import { createBranch, createProject, stateText } from "./fixtures";
+import { createBranch, createProject, rawBytes, rawRequest, stateText } from "./fixtures";
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261129);
 const rounds = Number(process.env.FUZZ_ROUNDS ?? 1200);
@@ -34,45 +32,12 @@ interface Sent {
   body?: string;
 }
 
-function send(neon: NeonLocal, sent: Sent): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: neon.port,
-        method: sent.method,
-        path: sent.path,
-        // A body is always framed (Node's client sends a DELETE body unannounced otherwise).
-        headers: {
-          authorization: `Bearer ${neon.apiKey}`,
-          ...(sent.body !== undefined ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(sent.body)) } : {}),
-        },
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8").on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode!, text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(sent.body);
-  });
-}
-
 /** Headers promising more body than is sent, then the write side closed: a truncated request. */
-function sendTruncated(neon: NeonLocal, path: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(neon.port, "127.0.0.1", () => {
-      socket.end(
-        `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${neon.apiKey}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body) + 50}\r\n\r\n${body}`,
-      );
-    });
-    let text = "";
-    socket.setEncoding("utf8").on("data", (c: string) => (text += c));
-    socket.on("close", () => resolve(text));
-    socket.on("error", reject);
-  });
+function truncatedRequest(neon: NeonLocal, path: string, body: string): string {
+  return (
+    `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${neon.apiKey}\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body) + 50}\r\n\r\n${body}`
+  );
 }
 
 describe(`local Neon API under a seeded fuzz (seed ${seed}, ${rounds} requests)`, function () {
@@ -128,7 +93,7 @@ describe(`local Neon API under a seeded fuzz (seed ${seed}, ${rounds} requests)`
       const hasBody = route.method !== "GET" && route.method !== "DELETE" ? random() < 0.9 : random() < 0.1;
       const sent: Sent = { method: route.method, path, ...(hasBody ? { body: pick(bodies)() } : {}) };
       const before = stateText(neon);
-      const { status, text } = await send(neon, sent);
+      const { status, text } = await rawRequest(neon, sent.method, sent.path, sent.body);
       const describe = () => `${sent.method} ${sent.path.slice(0, 200)} ${sent.body?.slice(0, 200) ?? ""} → ${status} ${text.slice(0, 300)}`;
       if (status >= 500) {
         failures.push(`5xx: ${describe()}`);
@@ -150,15 +115,7 @@ describe(`local Neon API under a seeded fuzz (seed ${seed}, ${rounds} requests)`
 
   it("answers a request followed by unframed bytes with that request's own answer, then closes", async () => {
     const created = await createProject(neon, { name: "unframed" });
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(neon.port, "127.0.0.1", () =>
-        socket.end(`GET /api/v2/projects/${created.project.id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${neon.apiKey}\r\n\r\n{"garbage": true}`),
-      );
-      let text = "";
-      socket.setEncoding("utf8").on("data", (c: string) => (text += c));
-      socket.on("close", () => resolve(text));
-      socket.on("error", reject);
-    });
+    const answer = await rawBytes(neon, `GET /api/v2/projects/${created.project.id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${neon.apiKey}\r\n\r\n{"garbage": true}`);
     assert.match(answer, /^HTTP\/1\.1 200 /, answer.slice(0, 200));
     assert.ok(answer.includes(created.project.id));
     assert.doesNotMatch(answer, /malformed HTTP request/);
@@ -170,7 +127,7 @@ describe(`local Neon API under a seeded fuzz (seed ${seed}, ${rounds} requests)`
       const route = routes.filter((r) => r.method === "POST")[Math.floor(random() * routes.filter((r) => r.method === "POST").length)];
       const path = "/api/v2" + route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(ids[name]?.[0] ?? "x"));
       const before = stateText(neon);
-      const response = await sendTruncated(neon, path, '{"project": {"name": "tru');
+      const response = await rawBytes(neon, truncatedRequest(neon, path, '{"project": {"name": "tru'));
       assert.match(response, /^HTTP\/1\.1 4\d\d /, `${path}: ${response.slice(0, 200)}`);
       const body = JSON.parse(response.slice(response.indexOf("\r\n\r\n") + 4));
       assert.equal(typeof body.code, "string", `${path}: Neon's error body`);

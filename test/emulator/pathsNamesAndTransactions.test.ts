@@ -6,39 +6,10 @@
  * would, so no client-side URL normalisation hides the path.
  */
 import assert from "node:assert/strict";
-import { request } from "node:http";
-import { connect } from "node:net";
 import type { NeonLocal } from "../../emulator";
 import { runInTransaction } from "../../emulator/transaction";
 import { call, startTestNeon } from "../support/neonLocal";
-import { createProject, stateText } from "./fixtures";
-
-/** A request with the path exactly as given (Node's client does not resolve dot segments). */
-function rawRequest(neon: NeonLocal, method: string, path: string, body?: string): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: "127.0.0.1", port: neon.port, path, method, headers: { authorization: `Bearer ${neon.apiKey}`, ...(body ? { "content-type": "application/json" } : {}) } },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8").on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-/** Raw bytes on a socket, and whatever comes back before the server closes it. */
-function rawBytes(neon: NeonLocal, bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(neon.port, "127.0.0.1", () => socket.end(bytes));
-    let text = "";
-    socket.setEncoding("utf8").on("data", (c: string) => (text += c));
-    socket.on("close", () => resolve(text));
-    socket.on("error", reject);
-  });
-}
+import { createProject, rawBytes, rawRequest, stateText } from "./fixtures";
 
 describe("local Neon API: paths, names and all-or-nothing requests", () => {
   let neon: NeonLocal;

@@ -8,7 +8,7 @@ import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
 import type { Operation } from "../../client/schemas/common";
 import { currentDefaultBranch } from "../common/branchScope";
-import { claimCreated, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
+import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -166,10 +166,8 @@ async function reconcileAmbiguousCreate(
   }
   const { branches } = await client.branches.list(inputs.projectId, { search: inputs.name });
   const candidates = branches.filter((b) => b.name === inputs.name).map((b) => ({ id: b.id, createdAt: b.created_at }));
-  const claim = claimCreated("branch", inputs.name, candidates, requestStartOnNeon(client, startedAt));
-  if ("absent" in claim) throw err;
-  if ("refusal" in claim) throw new Error(`project ${inputs.projectId}: ${claim.refusal}`, { cause: err });
-  let branch = branches.find((b) => b.id === claim.ours)!;
+  const ours = claimedIdOrThrow(claimCreated("branch", inputs.name, candidates, requestStartOnNeon(client, startedAt)), err, `project ${inputs.projectId}`);
+  let branch = branches.find((b) => b.id === ours)!;
   try {
     await waitForObjectOperations(client, inputs.projectId, (op) => op.branch_id === branch.id);
     branch = await finish(client, inputs, branch, how);

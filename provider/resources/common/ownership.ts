@@ -55,6 +55,16 @@ export function claimCreated(kind: string, name: string, candidates: readonly Ca
   };
 }
 
+/**
+ * The claimed object's id; else the error to fail with: the lost answer's own error when nothing
+ * was created (the create was not applied), or the refusal, prefixed with where it was looked for.
+ */
+export function claimedIdOrThrow(claim: Claim, lostAnswer: Error, where?: string): string {
+  if ("ours" in claim) return claim.ours;
+  if ("absent" in claim) throw lostAnswer;
+  throw new Error(where ? `${where}: ${claim.refusal}` : claim.refusal, { cause: lostAnswer });
+}
+
 /** Neon's time when a request that began at `startedLocalMs` (the client's clock) began. */
 export function requestStartOnNeon(client: NeonClient, startedLocalMs: number): number | undefined {
   return client.neonTimeAt(startedLocalMs);

@@ -6,7 +6,7 @@
 import { NeonAmbiguousWriteError, NeonBadRequestError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { Endpoint, EndpointOperations } from "../../client/schemas/endpoints";
-import { claimCreated, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
+import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -169,9 +169,8 @@ async function reconcileAmbiguousCreate(
   const { endpoints } = await client.branches.listEndpoints(inputs.projectId, branchId);
   const candidates = endpoints.filter((e) => e.type === type).map((e) => ({ id: e.id, createdAt: e.created_at }));
   const claim = claimCreated("compute", `${type} on branch ${branchId}`, candidates, requestStartOnNeon(client, startedAt));
-  if ("absent" in claim) throw err;
-  if ("refusal" in claim) throw new Error(`project ${inputs.projectId}: ${claim.refusal}`, { cause: err });
-  let endpoint = endpoints.find((e) => e.id === claim.ours)!;
+  const ours = claimedIdOrThrow(claim, err, `project ${inputs.projectId}`);
+  let endpoint = endpoints.find((e) => e.id === ours)!;
   try {
     await waitForObjectOperations(client, inputs.projectId, (op) => op.endpoint_id === endpoint.id);
     endpoint = await finish(client, inputs, endpoint);

@@ -8,7 +8,7 @@ import type { NeonClient } from "../../client/neonClient";
 import type { CreatedProject } from "../../client/schemas/projects";
 import { currentDefaultBranch } from "../common/branchScope";
 import { restoreDefaultBranch } from "../common/defaultBranchRestore";
-import { claimCreated, requestStartOnNeon, waitForObjectOperations, type Candidate } from "../common/ownership";
+import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations, type Candidate } from "../common/ownership";
 import { checkInputs, type CheckFailure } from "../common/check";
 import { declaredKey, declaredNames, liveInputs } from "../common/declared";
 import { ResourceInitFailure, updateStep } from "../common/initFailure";
@@ -273,13 +273,11 @@ async function reconcileAmbiguousCreate(client: NeonClient, inputs: NeonProjectI
   for await (const p of client.projects.iterate({ search: inputs.name, ...(inputs.orgId ? { org_id: inputs.orgId } : {}) })) {
     if (p.name === inputs.name) candidates.push({ id: p.id, createdAt: p.created_at });
   }
-  const claim = claimCreated("project", inputs.name, candidates, requestStartOnNeon(client, startedAt));
-  if ("absent" in claim) throw err;
-  if ("refusal" in claim) throw new Error(claim.refusal, { cause: err });
+  const ours = claimedIdOrThrow(claimCreated("project", inputs.name, candidates, requestStartOnNeon(client, startedAt)), err);
   try {
-    await waitForObjectOperations(client, claim.ours, () => true);
+    await waitForObjectOperations(client, ours, () => true);
   } catch (cause) {
-    throw new ResourceInitFailure("Neon project", claim.ours, { projectId: claim.ours, [declaredKey]: declaredNames(inputs) }, cause);
+    throw new ResourceInitFailure("Neon project", ours, { projectId: ours, [declaredKey]: declaredNames(inputs) }, cause);
   }
-  return adopt(client, claim.ours, inputs, { reconciled: true });
+  return adopt(client, ours, inputs, { reconciled: true });
 }

@@ -8,7 +8,7 @@ import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot, SnapshotOperations } from "../../client/schemas/snapshots";
 import { currentDefaultBranch } from "../common/branchScope";
 import { isDefaultBranchRestoredFrom, restoreDefaultBranch } from "../common/defaultBranchRestore";
-import { claimCreated, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
+import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -128,9 +128,8 @@ async function reconcileAmbiguousCreate(client: NeonClient, inputs: SnapshotInpu
     createdAt: s.created_at,
   }));
   const claim = claimCreated("snapshot", inputs.name ?? `(unnamed) of branch ${branch.id}`, candidates, neonStart);
-  if ("absent" in claim) throw err;
-  if ("refusal" in claim) throw new Error(`project ${inputs.projectId}: ${claim.refusal}`, { cause: err });
-  const found = snapshots.find((s) => s.id === claim.ours)!;
+  const ours = claimedIdOrThrow(claim, err, `project ${inputs.projectId}`);
+  const found = snapshots.find((s) => s.id === ours)!;
   try {
     await waitForObjectOperations(client, inputs.projectId, (op) => op.branch_id === branch.id && (neonStart === undefined || Date.parse(op.created_at ?? "") > neonStart - 1000));
     if (inputs.restoreDefaultBranch) await restoreDefaultBranch(client, inputs.projectId, found.id, "restoreDefaultBranch");
