@@ -11,8 +11,8 @@ import { RolesApi } from "./api/roles";
 import { SnapshotsApi } from "./api/snapshots";
 import type { ApiContext, DeleteResult } from "./internal/apiContext";
 import { resolveClientSettings, whole } from "./internal/config";
-import { type OperationWaitPolicy, waitForOperations } from "./internal/operationWaiter";
-import { type CallResult, RequestPipeline } from "./internal/requestPipeline";
+import type { OperationTracker, OperationWaitDeps, OperationWaitPolicy } from "./internal/operationWaiter";
+import { RequestPipeline, type RouteCall } from "./internal/requestPipeline";
 import type { MutationOptions, NeonClientOptions, WaitOptions } from "./options";
 import type { Operation } from "./schemas/common";
 
@@ -42,6 +42,7 @@ export class NeonClient {
 
   readonly #pipeline: RequestPipeline;
   readonly #operationWait: OperationWaitPolicy;
+  readonly #operations: OperationTracker;
   readonly #waitAfterMutations: boolean;
 
   /** Throws NeonConfigurationError (before any request) when there is no API key or an option is invalid. */
@@ -50,12 +51,13 @@ export class NeonClient {
     this.baseUrl = settings.pipeline.baseUrl;
     this.#pipeline = new RequestPipeline(settings.pipeline, settings.apiKey);
     this.#operationWait = settings.operationWait;
+    this.#operations = settings.operationTracker;
     this.#waitAfterMutations = settings.waitAfterMutations;
 
     const context: ApiContext = {
       pipeline: this.#pipeline,
-      settle: (response, callOptions) => this.#settle(response, callOptions),
-      settleDeletion: (result, callOptions) => this.#settleDeletion(result, callOptions),
+      mutate: (call, callOptions) => this.#mutate(call, callOptions),
+      mutateDelete: (call, callOptions) => this.#mutateDelete(call, callOptions),
     };
     this.projects = new ProjectsApi(context);
     this.branches = new BranchesApi(context);
@@ -87,24 +89,61 @@ export class NeonClient {
   }
 
   /**
-   * Waits until every operation has finished (or been skipped), polling only those not yet
-   * terminal. Throws NeonOperationFailedError as soon as one ends failed, error or cancelled, and
-   * NeonOperationTimeoutError at the deadline. Resolves with their final states, in order.
+   * Waits until every operation has finished (or been skipped). Throws NeonOperationFailedError as
+   * soon as one is seen failed, error or cancelled, and NeonOperationTimeoutError at the deadline.
+   * Resolves with their final states, in order. Operations of one project are read together (one
+   * request per look for everything this process waits for there), when they are expected to end:
+   * see operationWaiter.ts.
    */
   async waitForOperations(operations: readonly Operation[], options: WaitOptions = {}): Promise<Operation[]> {
     const policy =
       options.deadlineMs === undefined ? this.#operationWait : { ...this.#operationWait, deadlineMs: whole(options.deadlineMs, "deadlineMs", 1) };
-    return waitForOperations(
-      operations,
-      {
-        getOperation: async (projectId, operationId, signal) =>
-          (await this.operations.get(projectId, operationId, signal === undefined ? {} : { signal })).operation,
-        clock: this.#pipeline.clock,
-        policy,
-        secrets: this.#pipeline.secrets,
+    return this.#operations.wait(operations, this.#waitDeps(policy), options.signal);
+  }
+
+  #waitDeps(policy: OperationWaitPolicy): OperationWaitDeps {
+    return {
+      readers: {
+        one: async (projectId, operationId, signal) => (await this.operations.get(projectId, operationId, signal === undefined ? {} : { signal })).operation,
+        recent: async (projectId, limit, signal) => (await this.operations.list(projectId, { limit }, signal === undefined ? {} : { signal })).operations,
       },
-      options.signal,
-    );
+      policy,
+      secrets: this.#pipeline.secrets,
+    };
+  }
+
+  /**
+   * Sends a change that starts operations, in the project's turn (operationWaiter.ts,
+   * `beginChange`): after the changes this process sent before have been answered and the
+   * operations it knows there have ended, so it never meets a 423 of its own making.
+   */
+  async #send<T extends { readonly operations: readonly Operation[] }, R>(
+    call: RouteCall<T>,
+    options: MutationOptions | undefined,
+    send: () => Promise<R>,
+    operationsOf: (result: R) => readonly Operation[],
+  ): Promise<R> {
+    const projectId = call.params?.project_id;
+    const done = typeof projectId === "string" ? await this.#operations.beginChange(projectId, this.#waitDeps(this.#operationWait), options?.signal) : undefined;
+    try {
+      const result = await send();
+      // Recorded even when not waited for: the next change to the project waits for them.
+      this.#operations.register(operationsOf(result));
+      return result;
+    } finally {
+      done?.();
+    }
+  }
+
+  async #mutate<T extends { readonly operations: readonly Operation[] }>(call: RouteCall<T>, options: MutationOptions | undefined): Promise<T> {
+    const response = await this.#send(call, options, () => this.#pipeline.send(call, options?.signal), (r) => r.operations);
+    return this.#settle(response, options);
+  }
+
+  async #mutateDelete<T extends { readonly operations: readonly Operation[] }>(call: RouteCall<T>, options: MutationOptions | undefined): Promise<DeleteResult<T>> {
+    const result = await this.#send(call, options, () => this.#pipeline.sendDelete(call, options?.signal), (r) => (r.gone ? [] : r.data.operations));
+    if (result.gone) return { alreadyDeleted: true };
+    return { ...(await this.#settle(result.data, options)), alreadyDeleted: false };
   }
 
   async #settle<T extends { readonly operations: readonly Operation[] }>(response: T, options: MutationOptions | undefined): Promise<T> {
@@ -112,13 +151,5 @@ export class NeonClient {
     if (!wait || response.operations.length === 0) return response;
     const operations = await this.waitForOperations(response.operations, options?.signal === undefined ? {} : { signal: options.signal });
     return { ...response, operations };
-  }
-
-  async #settleDeletion<T extends { readonly operations: readonly Operation[] }>(
-    result: CallResult<T>,
-    options: MutationOptions | undefined,
-  ): Promise<DeleteResult<T>> {
-    if (result.gone) return { alreadyDeleted: true };
-    return { ...(await this.#settle(result.data, options)), alreadyDeleted: false };
   }
 }

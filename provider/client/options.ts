@@ -25,7 +25,11 @@ export interface NeonClientOptions {
   readonly operations?: {
     /** Whether mutating methods wait for the operations they started. Default true. */
     readonly waitAfterMutations?: boolean;
-    /** Default 200 ms. */
+    /**
+     * How long an operation is assumed to take before this process has seen one finish (afterwards,
+     * as long as the same action last took); also the first delay once operations run late.
+     * Default 300 ms.
+     */
     readonly firstPollDelayMs?: number;
     /** Default 5 000 ms. */
     readonly maxPollIntervalMs?: number;

@@ -15,7 +15,7 @@ import {
   NeonUnauthorizedError,
   RateLimiter,
 } from "../../provider/client";
-import { LinkedClock } from "./helpers/linkedClock";
+import { LinkedClock } from "../support/linkedClock";
 import { rejectionOf } from "./helpers/testClient";
 
 interface Harness {
@@ -260,8 +260,10 @@ describe("client against the local Neon API", () => {
       assert.deepEqual(h.clock.sleeps.slice(sleepsBefore), [1000, 1000, 1000]);
     });
 
-    it("retries a POST through 423 while the project is busy, until the lock clears", async () => {
-      await h.client.branches.create(projectId, { branch: { name: "busy-1" }, endpoints: [{ type: "read_write" }] }, { waitForOperations: false });
+    it("retries a POST through 423 while another process's operations hold the project, until the lock clears", async () => {
+      // Another client with a clock of its own: like another process, its operations are unknown to h.client.
+      const otherProcess = new NeonClient({ apiKey: h.neon.apiKey, baseUrl: h.neon.url, clock: new LinkedClock(h.neon.clock as ManualClock), rateLimit: false, logger: false });
+      await otherProcess.branches.create(projectId, { branch: { name: "busy-1" }, endpoints: [{ type: "read_write" }] }, { waitForOperations: false });
       const start = h.neon.requestLog.length;
 
       const second = await h.client.branches.create(projectId, { branch: { name: "busy-2" } });
@@ -272,6 +274,17 @@ describe("client against the local Neon API", () => {
       assert.equal(posts.at(-1)!.status, 201);
       assert.equal(new Set(posts.map((e) => e.requestId)).size, 1);
       assert.equal(second.branch.name, "busy-2");
+    });
+
+    it("holds its own change while its own operations hold the project: no 423 of its own making", async () => {
+      await h.client.branches.create(projectId, { branch: { name: "own-busy-1" }, endpoints: [{ type: "read_write" }] }, { waitForOperations: false });
+      const start = h.neon.requestLog.length;
+
+      await h.client.branches.create(projectId, { branch: { name: "own-busy-2" } });
+
+      const log = logSince(start);
+      assert.deepEqual(log.filter((e) => e.method === "POST").map((e) => e.status), [201]);
+      assert.ok(log.findIndex((e) => e.method === "GET" && e.path.includes("/operations")) < log.findIndex((e) => e.method === "POST"), "the operations were read before the change was sent");
     });
 
     it("retries a 503 on POST and creates the branch exactly once", async () => {

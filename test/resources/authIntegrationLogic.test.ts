@@ -35,8 +35,8 @@ const integration: NeonAuthIntegration = {
 
 const view = (over: Partial<AuthView> = {}): AuthView => ({
   integration,
-  providers: [{ id: "google" }, { id: "github", clientId: "gh-client" }],
-  domains: ["https://app.example.com"],
+  oauthProviders: [{ id: "google" }, { id: "github", clientId: "gh-client" }],
+  trustedDomains: ["https://app.example.com"],
   allowLocalhost: false,
   ...over,
 });
@@ -90,7 +90,7 @@ describe("AuthIntegration policy", () => {
     });
 
     it("ignores the order of trusted domains", () => {
-      const two = authIntegrationOutputs(view({ domains: ["https://a.example.com", "https://b.example.com"] }), "proj-1", keys, undefined);
+      const two = authIntegrationOutputs(view({ trustedDomains: ["https://a.example.com", "https://b.example.com"] }), "proj-1", keys, undefined);
       assert.equal(authIntegrationDiff(two, { projectId: "proj-1", trustedDomains: ["https://b.example.com", "https://a.example.com"] }).changes, false);
     });
   });
@@ -139,11 +139,11 @@ describe("AuthIntegration policy", () => {
     const known = [{ id: "github" as const, clientId: "gh-client", clientSecret: githubSecret }];
 
     it("does nothing when Neon already matches", () => {
-      assert.deepEqual(oauthProviderPlan(view().providers, known, declared.oauthProviders as never), { remove: [], add: [], update: [] });
+      assert.deepEqual(oauthProviderPlan(view().oauthProviders!, known, declared.oauthProviders as never), { remove: [], add: [], update: [] });
     });
 
     it("adds missing providers, removes undeclared ones, and PATCHes only the secret when only it changed", () => {
-      const plan = oauthProviderPlan(view().providers, known, [
+      const plan = oauthProviderPlan(view().oauthProviders!, known, [
         { id: "github", clientId: "gh-client", clientSecret: "rotated" },
         { id: "vercel", clientId: "v-id", clientSecret: "v-secret" },
       ]);
@@ -155,9 +155,9 @@ describe("AuthIntegration policy", () => {
     });
 
     it("sets both credentials when a shared provider gets its own app, and re-adds it to go back to the shared app", () => {
-      const toOwn = oauthProviderPlan(view().providers, known, [{ id: "google", clientId: "g-id", clientSecret: "g-secret" }, declared.oauthProviders[1] as never]);
+      const toOwn = oauthProviderPlan(view().oauthProviders!, known, [{ id: "google", clientId: "g-id", clientSecret: "g-secret" }, declared.oauthProviders[1] as never]);
       assert.deepEqual(toOwn.update, [{ id: "google", body: { client_id: "g-id", client_secret: "g-secret" } }]);
-      const toShared = oauthProviderPlan(view().providers, known, [{ id: "google" }, { id: "github" }]);
+      const toShared = oauthProviderPlan(view().oauthProviders!, known, [{ id: "google" }, { id: "github" }]);
       assert.deepEqual(toShared, { remove: ["github"], add: [{ id: "github" }], update: [] });
     });
 

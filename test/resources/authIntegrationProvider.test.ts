@@ -173,12 +173,15 @@ describe("AuthIntegration provider against the local Neon API", () => {
     assert.deepEqual(await auth.read(again.id, again.outs as never), {});
   });
 
-  it("refuses to enable over an existing integration, saying how to adopt it, without calling POST", async () => {
+  it("refuses to enable over an existing integration, saying since when and how to adopt it, changing nothing", async () => {
     const p = await createProjectThroughProvider("auth-exists");
     await call(neon, "POST", `/projects/${p.id}/branches/${p.outs.defaultBranchId}/auth`, { auth_provider: "better_auth" });
+    const before = structuredClone(authRecord(p.id, p.outs.defaultBranchId));
     const sent = mark();
-    await assert.rejects(createAuth({ projectId: p.id }), /Neon Auth is already enabled on branch br-[a-z0-9-]+ of project .* Set adoptExisting: true/);
-    assert.deepEqual(sent().filter((e) => e.method === "POST"), []);
+    await assert.rejects(createAuth({ projectId: p.id }), /Neon Auth is already enabled on branch br-[a-z0-9-]+ of project .*, since .* Set adoptExisting: true/);
+    // Neon refuses the POST (409); the look says since when.
+    assert.deepEqual(sent().filter((e) => e.route === "auth").map((e) => [e.method, e.status]), [["POST", 409], ["GET", 200]]);
+    assert.deepEqual(authRecord(p.id, p.outs.defaultBranchId), before);
   });
 
   it("adopts an existing integration (without keys), applies the declared domains, and releases it on delete", async () => {
@@ -215,8 +218,8 @@ describe("AuthIntegration provider against the local Neon API", () => {
     const created = await createAuth({ projectId: p.id });
     assert.deepEqual(
       sent().filter((e) => e.route === "auth").map((e) => [e.method, e.status]),
-      // Pre-check, the lost POST, the look, disable, enable again, then the read for the outputs.
-      [["GET", 404], ["POST", 201], ["GET", 200], ["DELETE", 200], ["POST", 201], ["GET", 200]],
+      // The lost POST, the look (created since the request began: ours), disable, enable again, then the read for the outputs.
+      [["POST", 201], ["GET", 200], ["DELETE", 200], ["POST", 201], ["GET", 200]],
     );
     assert.match((created.outs as any).secretServerKey, /^ssk_/);
     assert.ok(authRecord(p.id, p.outs.defaultBranchId), "exactly one integration is enabled");

@@ -148,15 +148,31 @@ describe("DataApi provider against the local Neon API", () => {
     assert.ok(record(p.id, p.outs.defaultBranchId), "an adopted Data API is released, not deleted");
   });
 
-  it("after a create whose response was lost, looks before creating again and keeps the one that exists", async () => {
+  it("after a create whose response was lost, never takes over the one found (Neon cannot say when it was made), saying how to adopt it", async () => {
     const p = await createProjectThroughProvider("data-api-ambiguous");
     neon.faults.add({ match: { operationId: "createProjectBranchDataAPI" }, action: { kind: "commit_then_drop" } });
     const sent = mark();
-    const created = await createDataApi({ projectId: p.id, authProvider: "external", jwksUrl: jwks });
-    // Pre-check, the lost POST, the look that finds it (no second POST), then the read for the outputs.
+    await assert.rejects(
+      createDataApi({ projectId: p.id, authProvider: "external", jwksUrl: jwks }),
+      /the answer to creating the Data API for database neondb on branch br-[a-z0-9-]+ of project [a-z0-9-]+ was lost, and there is a Data API there now\. .*set adoptExisting: true/,
+    );
+    // The lost POST and the look that finds it: no second POST.
     assert.deepEqual(
       sent().filter((e) => e.operationId?.endsWith("ProjectBranchDataAPI")).map((e) => [e.method, e.status]),
-      [["GET", 404], ["POST", 201], ["GET", 200], ["GET", 200]],
+      [["POST", 201], ["GET", 200]],
+    );
+    const adopted = await createDataApi({ projectId: p.id, adoptExisting: true });
+    assert.equal((adopted.outs as any).url, record(p.id, p.outs.defaultBranchId)!.url);
+  });
+
+  it("after a create whose request was lost before Neon saw it, creates it with one more POST", async () => {
+    const p = await createProjectThroughProvider("data-api-lost-request");
+    neon.faults.add({ match: { operationId: "createProjectBranchDataAPI" }, action: { kind: "drop" }, times: 1 });
+    const sent = mark();
+    const created = await createDataApi({ projectId: p.id, authProvider: "external", jwksUrl: jwks });
+    assert.deepEqual(
+      sent().filter((e) => e.operationId?.endsWith("ProjectBranchDataAPI")).map((e) => [e.method, e.status === 0 ? "dropped" : e.status]),
+      [["POST", "dropped"], ["GET", 404], ["POST", 201], ["GET", 200]],
     );
     assert.equal((created.outs as any).url, record(p.id, p.outs.defaultBranchId)!.url);
   });

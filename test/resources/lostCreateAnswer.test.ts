@@ -1,6 +1,7 @@
 /**
  * Creates whose answer was lost (Neon made the object; the connection broke before the response):
- * for each resource that can be made twice by a blind retry (project, branch, compute, snapshot),
+ * for each resource that can be made twice by a blind retry (project, branch, compute, snapshot;
+ * Neon Auth, whose one-time keys are in the lost answer),
  * the provider finds the object, waits for its operations like a normal create and reports a
  * failed one with the object's id, and never takes over an object of the same name that existed
  * before the request. The local Neon API runs on a manual clock that a timer moves forward, so
@@ -8,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { ManualClock, type NeonLocal } from "../../emulator";
+import * as auth from "../../provider/resources/authIntegration/lifecycle";
 import * as branch from "../../provider/resources/branch/lifecycle";
 import * as endpoint from "../../provider/resources/endpoint/lifecycle";
 import * as project from "../../provider/resources/project/lifecycle";
@@ -154,6 +156,23 @@ describe("creates whose answer was lost", function () {
       clock.advance(60_000);
       loseAnswerOf("POST", "/projects/{project_id}/branches/{branch_id}/snapshot");
       await assert.rejects(checkAndCreate(snapshot, { projectId, name: "baseline" }), new RegExp(`${older.id} \\(created [^)]+\\) already existed before this request`));
+    });
+  });
+
+  describe("AuthIntegration", () => {
+    it("never disables an integration that was enabled before the request, though its keys are unknown; says how to adopt it", async () => {
+      const { projectId, defaultBranchId } = await newProject("lost-auth-taken");
+      const older = (await call(neon, "POST", `/projects/${projectId}/branches/${defaultBranchId}/auth`, { auth_provider: "better_auth" })).body;
+      clock.advance(60_000);
+      // Lost before Neon saw it (Neon would have refused it with a 409): as ambiguous to the client.
+      loseRequest("POST", "/projects/{project_id}/branches/{branch_id}/auth");
+      await assert.rejects(checkAndCreate(auth, { projectId }), (err: any) => {
+        assert.match(err.message, /the answer to creating Neon Auth integration "on branch br-[a-z0-9-]+" was lost/);
+        assert.match(err.message, /already existed before this request .* adopt it with `adoptExisting: true`/);
+        return true;
+      });
+      const live = neon.state().projects[projectId].branches[defaultBranchId].auth!;
+      assert.equal(live.auth_provider_project_id, older.auth_provider_project_id, "the older integration was neither disabled nor enabled again");
     });
   });
 });

@@ -12,4 +12,27 @@ export const callBudgets = {
   previewOfChanges: 0,
   /** `refresh` reads; it never writes. */
   refreshWrites: 0,
+  /**
+   * A tenant's first `up`: project, the default compute adopted, Neon Auth with a trusted domain,
+   * the Data API, a checkpoint and a preview branch, at the provider's default polling and the
+   * local Neon API's default 300 ms operations. Per resource, see `tenantUpCalls`.
+   */
+  tenantUp: 12,
+} as const;
+
+/**
+ * The calls behind `tenantUp`, resource by resource, each justified: the writes needed, the reads
+ * that carry information, and one status check per wait that ends on time. Shown in docs/speed.md.
+ */
+export const tenantUpCalls = {
+  project: ["POST /projects", "GET /projects/{project_id}/operations"],
+  adoptedCompute: ["GET /projects/{project_id}/branches/{branch_id}/endpoints"],
+  auth: [
+    "POST /projects/{project_id}/branches/{branch_id}/auth",
+    "POST /projects/{project_id}/branches/{branch_id}/auth/domains",
+    "GET /projects/{project_id}/branches/{branch_id}/auth",
+  ],
+  dataApi: ["POST /projects/{project_id}/branches/{branch_id}/data-api/{database_name}", "GET /projects/{project_id}/branches/{branch_id}/data-api/{database_name}"],
+  checkpoint: ["POST /projects/{project_id}/branches/{branch_id}/snapshot", "GET /projects/{project_id}/operations/{operation_id}"],
+  previewBranch: ["POST /projects/{project_id}/branches", "GET /projects/{project_id}/operations/{operation_id}"],
 } as const;

@@ -51,10 +51,11 @@ export interface NeonTarget {
 }
 
 /**
- * The local Neon API with operations of `operationDelayMs` (the provider polls them every 10 ms),
- * or the real one when NEON_E2E_API_KEY is set.
+ * The local Neon API with operations of `operationDelayMs` (the provider polls them every 10 ms,
+ * unless `polling` is "default": the provider's own, as in production), or the real one when
+ * NEON_E2E_API_KEY is set.
  */
-export async function startNeonTarget(operationDelayMs = 30): Promise<NeonTarget> {
+export async function startNeonTarget(operationDelayMs = 30, polling: "every 10 ms" | "default" = "every 10 ms"): Promise<NeonTarget> {
   const realKey = process.env.NEON_E2E_API_KEY;
   if (realKey) {
     const orgId = process.env.NEON_E2E_ORG_ID;
@@ -74,7 +75,7 @@ export async function startNeonTarget(operationDelayMs = 30): Promise<NeonTarget
   const [sponsored, paid] = defaultOrganizations;
   return {
     kind: "local",
-    env: { NEON_API_KEY: neon.apiKey, NEON_API_HOST: neon.url, NEON_OPERATION_POLL_MS: "10" },
+    env: { NEON_API_KEY: neon.apiKey, NEON_API_HOST: neon.url, ...(polling === "default" ? {} : { NEON_OPERATION_POLL_MS: "10" }) },
     client: new NeonClient({ apiKey: neon.apiKey, baseUrl: neon.url, rateLimit: false, logger: false }),
     organizations: { start: sponsored.id, moveTo: paid.id },
     // The log keeps its most recent entries only; the suites stay far below its size.

@@ -55,11 +55,7 @@ export class BranchesApi {
    * branch's roles and databases and, with a compute, connection URIs with passwords.
    */
   async create(projectId: string, body: BranchCreateRequest = {}, options?: MutationOptions): Promise<CreatedBranch> {
-    const created = await this.#api.pipeline.send(
-      { method: "POST", template: "/projects/{project_id}/branches", params: { project_id: projectId }, body, schema: createdBranchSchema },
-      options?.signal,
-    );
-    return this.#api.settle(created, options);
+    return this.#api.mutate({ method: "POST", template: "/projects/{project_id}/branches", params: { project_id: projectId }, body, schema: createdBranchSchema }, options);
   }
 
   get(projectId: string, branchId: string, options?: RequestOptions): Promise<BranchResponse> {
@@ -70,11 +66,7 @@ export class BranchesApi {
   }
 
   async update(projectId: string, branchId: string, body: BranchUpdateRequest, options?: MutationOptions): Promise<BranchOperations> {
-    const updated = await this.#api.pipeline.send(
-      { method: "PATCH", template: BRANCH, params: { project_id: projectId, branch_id: branchId }, body, schema: branchOperationsSchema },
-      options?.signal,
-    );
-    return this.#api.settle(updated, options);
+    return this.#api.mutate({ method: "PATCH", template: BRANCH, params: { project_id: projectId, branch_id: branchId }, body, schema: branchOperationsSchema }, options);
   }
 
   /** Deletes a branch (not the default one, not one with children). */
@@ -84,30 +76,22 @@ export class BranchesApi {
     query: { readonly hard_delete?: boolean } = {},
     options?: MutationOptions,
   ): Promise<DeleteResult<BranchOperations>> {
-    const result = await this.#api.pipeline.sendDelete(
-      {
+    return this.#api.mutateDelete({
         method: "DELETE",
         template: BRANCH,
         params: { project_id: projectId, branch_id: branchId },
         query: { ...query },
         schema: branchOperationsSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settleDeletion(result, options);
+      }, options);
   }
 
   async setDefault(projectId: string, branchId: string, options?: MutationOptions): Promise<BranchOperations> {
-    const updated = await this.#api.pipeline.send(
-      {
+    return this.#api.mutate({
         method: "POST",
         template: `${BRANCH}/set_as_default`,
         params: { project_id: projectId, branch_id: branchId },
         schema: branchOperationsSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settle(updated, options);
+      }, options);
   }
 
   listEndpoints(projectId: string, branchId: string, options?: RequestOptions): Promise<{ endpoints: Endpoint[] }> {

@@ -39,11 +39,7 @@ export class DatabasesApi {
   }
 
   async create(projectId: string, branchId: string, body: DatabaseCreateRequest, options?: MutationOptions): Promise<DatabaseOperations> {
-    const created = await this.#api.pipeline.send(
-      { method: "POST", template: DATABASES, params: { project_id: projectId, branch_id: branchId }, body, schema: databaseOperationsSchema },
-      options?.signal,
-    );
-    return this.#api.settle(created, options);
+    return this.#api.mutate({ method: "POST", template: DATABASES, params: { project_id: projectId, branch_id: branchId }, body, schema: databaseOperationsSchema }, options);
   }
 
   async update(
@@ -53,29 +49,21 @@ export class DatabasesApi {
     body: DatabaseUpdateRequest,
     options?: MutationOptions,
   ): Promise<DatabaseOperations> {
-    const updated = await this.#api.pipeline.send(
-      {
+    return this.#api.mutate({
         method: "PATCH",
         template: DATABASE,
         params: { project_id: projectId, branch_id: branchId, database_name: databaseName },
         body,
         schema: databaseOperationsSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settle(updated, options);
+      }, options);
   }
 
   async delete(projectId: string, branchId: string, databaseName: string, options?: MutationOptions): Promise<DeleteResult<DatabaseOperations>> {
-    const result = await this.#api.pipeline.sendDelete(
-      {
+    return this.#api.mutateDelete({
         method: "DELETE",
         template: DATABASE,
         params: { project_id: projectId, branch_id: branchId, database_name: databaseName },
         schema: databaseOperationsSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settleDeletion(result, options);
+      }, options);
   }
 }

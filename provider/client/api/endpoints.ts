@@ -35,27 +35,15 @@ export class EndpointsApi {
   }
 
   async create(projectId: string, body: EndpointCreateRequest, options?: MutationOptions): Promise<EndpointOperations> {
-    const created = await this.#api.pipeline.send(
-      { method: "POST", template: ENDPOINTS, params: { project_id: projectId }, body, schema: endpointOperationsSchema },
-      options?.signal,
-    );
-    return this.#api.settle(created, options);
+    return this.#api.mutate({ method: "POST", template: ENDPOINTS, params: { project_id: projectId }, body, schema: endpointOperationsSchema }, options);
   }
 
   async update(projectId: string, endpointId: string, body: EndpointUpdateRequest, options?: MutationOptions): Promise<EndpointOperations> {
-    const updated = await this.#api.pipeline.send(
-      { method: "PATCH", template: ENDPOINT, params: { project_id: projectId, endpoint_id: endpointId }, body, schema: endpointOperationsSchema },
-      options?.signal,
-    );
-    return this.#api.settle(updated, options);
+    return this.#api.mutate({ method: "PATCH", template: ENDPOINT, params: { project_id: projectId, endpoint_id: endpointId }, body, schema: endpointOperationsSchema }, options);
   }
 
   async delete(projectId: string, endpointId: string, options?: MutationOptions): Promise<DeleteResult<EndpointOperations>> {
-    const result = await this.#api.pipeline.sendDelete(
-      { method: "DELETE", template: ENDPOINT, params: { project_id: projectId, endpoint_id: endpointId }, schema: endpointOperationsSchema },
-      options?.signal,
-    );
-    return this.#api.settleDeletion(result, options);
+    return this.#api.mutateDelete({ method: "DELETE", template: ENDPOINT, params: { project_id: projectId, endpoint_id: endpointId }, schema: endpointOperationsSchema }, options);
   }
 
   start(projectId: string, endpointId: string, options?: MutationOptions): Promise<EndpointOperations> {
@@ -76,15 +64,11 @@ export class EndpointsApi {
     action: "start" | "suspend" | "restart",
     options: MutationOptions | undefined,
   ): Promise<EndpointOperations> {
-    const response = await this.#api.pipeline.send(
-      {
+    return this.#api.mutate({
         method: "POST",
         template: `${ENDPOINT}/${action}`,
         params: { project_id: projectId, endpoint_id: endpointId },
         schema: endpointOperationsSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settle(response, options);
+      }, options);
   }
 }

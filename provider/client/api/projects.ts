@@ -46,8 +46,7 @@ export class ProjectsApi {
    * see NeonAmbiguousWriteError.
    */
   async create(body: ProjectCreateRequest, options?: MutationOptions): Promise<CreatedProject> {
-    const created = await this.#api.pipeline.send({ method: "POST", template: "/projects", body, schema: createdProjectSchema }, options?.signal);
-    return this.#api.settle(created, options);
+    return this.#api.mutate({ method: "POST", template: "/projects", body, schema: createdProjectSchema }, options);
   }
 
   get(projectId: string, options?: RequestOptions): Promise<ProjectResponse> {
@@ -58,11 +57,7 @@ export class ProjectsApi {
   }
 
   async update(projectId: string, body: ProjectUpdateRequest, options?: MutationOptions): Promise<ProjectOperations> {
-    const updated = await this.#api.pipeline.send(
-      { method: "PATCH", template: "/projects/{project_id}", params: { project_id: projectId }, body, schema: projectOperationsSchema },
-      options?.signal,
-    );
-    return this.#api.settle(updated, options);
+    return this.#api.mutate({ method: "PATCH", template: "/projects/{project_id}", params: { project_id: projectId }, body, schema: projectOperationsSchema }, options);
   }
 
   /** Deletes the project and everything in it. Neon answers 404 for a project already deleted. */

@@ -36,19 +36,11 @@ export class RolesApi {
   }
 
   async create(projectId: string, branchId: string, body: RoleCreateRequest, options?: MutationOptions): Promise<RoleOperations> {
-    const created = await this.#api.pipeline.send(
-      { method: "POST", template: ROLES, params: { project_id: projectId, branch_id: branchId }, body, schema: roleOperationsSchema },
-      options?.signal,
-    );
-    return this.#api.settle(created, options);
+    return this.#api.mutate({ method: "POST", template: ROLES, params: { project_id: projectId, branch_id: branchId }, body, schema: roleOperationsSchema }, options);
   }
 
   async delete(projectId: string, branchId: string, roleName: string, options?: MutationOptions): Promise<DeleteResult<RoleOperations>> {
-    const result = await this.#api.pipeline.sendDelete(
-      { method: "DELETE", template: ROLE, params: { project_id: projectId, branch_id: branchId, role_name: roleName }, schema: roleOperationsSchema },
-      options?.signal,
-    );
-    return this.#api.settleDeletion(result, options);
+    return this.#api.mutateDelete({ method: "DELETE", template: ROLE, params: { project_id: projectId, branch_id: branchId, role_name: roleName }, schema: roleOperationsSchema }, options);
   }
 
   /** Neon answers 412 when the project does not store passwords. */
@@ -65,15 +57,11 @@ export class RolesApi {
   }
 
   async resetPassword(projectId: string, branchId: string, roleName: string, options?: MutationOptions): Promise<RoleOperations> {
-    const reset = await this.#api.pipeline.send(
-      {
+    return this.#api.mutate({
         method: "POST",
         template: `${ROLE}/reset_password`,
         params: { project_id: projectId, branch_id: branchId, role_name: roleName },
         schema: roleOperationsSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settle(reset, options);
+      }, options);
   }
 }

@@ -24,17 +24,13 @@ export class SnapshotsApi {
 
   /** Snapshots a branch, now or at `lsn`/`timestamp` (query parameters, not a body). */
   async create(projectId: string, branchId: string, query: SnapshotCreateQuery = {}, options?: MutationOptions): Promise<SnapshotOperations> {
-    const created = await this.#api.pipeline.send(
-      {
+    return this.#api.mutate({
         method: "POST",
         template: "/projects/{project_id}/branches/{branch_id}/snapshot",
         params: { project_id: projectId, branch_id: branchId },
         query: { ...query },
         schema: snapshotOperationsSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settle(created, options);
+      }, options);
   }
 
   list(projectId: string, options?: RequestOptions): Promise<{ snapshots: Snapshot[] }> {
@@ -53,26 +49,18 @@ export class SnapshotsApi {
 
   /** Neon answers 202 with the deletion's operations. */
   async delete(projectId: string, snapshotId: string, options?: MutationOptions): Promise<{ operations: Operation[] }> {
-    const deleted = await this.#api.pipeline.send(
-      { method: "DELETE", template: SNAPSHOT, params: { project_id: projectId, snapshot_id: snapshotId }, schema: operationsResponseSchema },
-      options?.signal,
-    );
-    return this.#api.settle(deleted, options);
+    return this.#api.mutate({ method: "DELETE", template: SNAPSHOT, params: { project_id: projectId, snapshot_id: snapshotId }, schema: operationsResponseSchema }, options);
   }
 
   /** Always creates a new branch from the snapshot; with `finalize_restore` it also takes over the target's name and computes. */
   async restore(projectId: string, snapshotId: string, body: SnapshotRestoreRequest = {}, options?: MutationOptions): Promise<RestoredSnapshot> {
-    const restored = await this.#api.pipeline.send(
-      {
+    return this.#api.mutate({
         method: "POST",
         template: `${SNAPSHOT}/restore`,
         params: { project_id: projectId, snapshot_id: snapshotId },
         body,
         schema: restoredSnapshotSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settle(restored, options);
+      }, options);
   }
 
   /** Finalizes a restore made with `finalize_restore: false`; `branchId` is the restored branch. */
@@ -82,16 +70,12 @@ export class SnapshotsApi {
     body: FinalizeRestoreRequest = {},
     options?: MutationOptions,
   ): Promise<{ operations: Operation[] }> {
-    const finalized = await this.#api.pipeline.send(
-      {
+    return this.#api.mutate({
         method: "POST",
         template: "/projects/{project_id}/branches/{branch_id}/finalize_restore",
         params: { project_id: projectId, branch_id: branchId },
         body,
         schema: operationsResponseSchema,
-      },
-      options?.signal,
-    );
-    return this.#api.settle(finalized, options);
+      }, options);
   }
 }

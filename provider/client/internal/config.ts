@@ -9,9 +9,9 @@ import { RateLimiter } from "../rateLimiter";
 import { defaultRetryPolicy, type RetryPolicy } from "../retryPolicy";
 import { loggerFromEnvironment, type NeonLogger } from "./debugLog";
 import { configurationError } from "./errorFactory";
-import { defaultOperationWaitPolicy, type OperationWaitPolicy } from "./operationWaiter";
+import { defaultOperationWaitPolicy, type OperationTracker, type OperationWaitPolicy } from "./operationWaiter";
 import type { PipelineSettings } from "./requestPipeline";
-import { sharedRateLimiter } from "./sharedRateLimiters";
+import { sharedOperationTracker, sharedRateLimiter } from "./processShared";
 import { userAgent } from "./userAgent";
 
 export const DEFAULT_BASE_URL = "https://console.neon.tech/api/v2";
@@ -21,6 +21,7 @@ export interface ClientSettings {
   readonly apiKey: string;
   readonly pipeline: PipelineSettings;
   readonly operationWait: OperationWaitPolicy;
+  readonly operationTracker: OperationTracker;
   readonly waitAfterMutations: boolean;
 }
 
@@ -49,6 +50,7 @@ export function resolveClientSettings(options: NeonClientOptions, env: NodeJS.Pr
   return {
     apiKey,
     operationWait,
+    operationTracker: sharedOperationTracker(accountScope(baseUrl, apiKey), clock),
     waitAfterMutations: ops.waitAfterMutations ?? true,
     pipeline: {
       baseUrl,
@@ -70,9 +72,12 @@ function chooseRateLimiter(options: NeonClientOptions, baseUrl: string, apiKey: 
   if (choice instanceof RateLimiter) return choice;
   // Timestamps from different clocks cannot share one window.
   if (options.clock !== undefined) return new RateLimiter({ ...choice, clock });
-  // Neon's limit is per account; the key is the closest thing the client knows. Only a digest is kept.
-  const account = createHash("sha256").update(apiKey).digest("hex").slice(0, 16);
-  return sharedRateLimiter(`${baseUrl} ${account}`, choice ?? {});
+  return sharedRateLimiter(accountScope(baseUrl, apiKey), choice ?? {});
+}
+
+/** Neon's limits and projects are per account; the key is the closest thing the client knows. Only a digest is kept. */
+function accountScope(baseUrl: string, apiKey: string): string {
+  return `${baseUrl} ${createHash("sha256").update(apiKey).digest("hex").slice(0, 16)}`;
 }
 
 function parseBaseUrl(value: string): string {

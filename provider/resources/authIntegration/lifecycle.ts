@@ -7,13 +7,14 @@
  * and `default` (no declared branch) means the project's default branch as it is at each call, so
  * the id and the integration survive restores of the default branch.
  */
-import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors";
+import { NeonAmbiguousWriteError, NeonConflictError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { NeonAuthProvider } from "../../client/requests";
 import type { NeonAuthCreated, NeonAuthIntegration } from "../../client/schemas/neonAuth";
-import { branchScopedId, branchScopeOf, resolveBranchId, withBranchScope } from "../common/branchScope";
+import { branchScopedId, branchScopeOf, resolveBranchId, resolveBranchIdForCreate, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
-import { declaredKey, liveInputs, recordedDeclaredNames } from "../common/declared";
+import { declaredKey, declaredNames, liveInputs, recordedDeclaredNames } from "../common/declared";
+import { claimCreated, claimedIdOrThrow, requestStartOnNeon } from "../common/ownership";
 import { ResourceInitFailure, updateStep } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
@@ -30,6 +31,7 @@ import {
   oauthProviderPlan,
   trustedDomainPlan,
   type AuthCarried,
+  type AuthLists,
   type AuthView,
 } from "./logic";
 
@@ -48,15 +50,14 @@ export async function diff(id: string, olds: Record<string, unknown>, news: Reco
 export async function create(inputs: AuthIntegrationInputs & Record<string, unknown>) {
   const client = neonClientForCall();
   const { projectId } = inputs;
-  const branchId = await resolveBranchId(client, projectId, inputs.branchId);
+  const branchId = await resolveBranchIdForCreate(client, projectId, inputs.branchId);
   const id = branchScopedId(projectId, inputs.branchId);
 
-  const existing = await integrationOrUndefined(client, projectId, branchId);
   if (inputs.adoptExisting) {
+    const existing = await integrationOrUndefined(client, projectId, branchId);
     if (!existing) throw new Error(`adoptExisting: Neon Auth is not enabled on branch ${branchId} of project ${projectId}; there is nothing to adopt`);
     return adopt(client, id, projectId, branchId, existing, inputs);
   }
-  if (existing) throw new Error(alreadyEnabledMessage(existing, projectId, branchId));
 
   const created = await enable(client, projectId, branchId, inputs);
   // From here on Neon Auth is enabled and its keys exist only in `carried`: any failure must hand
@@ -65,8 +66,9 @@ export async function create(inputs: AuthIntegrationInputs & Record<string, unkn
   const applied: Partial<OAuthProviderInputs>[] = [];
   let view: AuthView;
   try {
-    await reconcile(client, projectId, branchId, created.auth_provider as NeonAuthProvider, inputs, [], applied);
-    view = await readView(client, projectId, branchId);
+    // A newly enabled integration has no trusted domains yet: nothing to read before adding them.
+    const lists = await reconcile(client, projectId, branchId, created.auth_provider as NeonAuthProvider, inputs, [], applied, { trustedDomains: [] });
+    view = { integration: await client.neonAuth.get(projectId, branchId), ...lists };
   } catch (err) {
     throw new ResourceInitFailure("Neon Auth integration", id, await partialOutputs(client, projectId, branchId, { ...carried, knownProviders: applied }, inputs), err);
   }
@@ -79,7 +81,7 @@ export async function read(id: string, props: Record<string, unknown>) {
   let view: AuthView;
   try {
     const branchId = await resolveBranchId(client, scope.projectId, scope.branchId);
-    view = await readView(client, scope.projectId, branchId);
+    view = await readView(client, scope.projectId, branchId, recordedDeclaredNames(props));
   } catch (err) {
     if (err instanceof NeonNotFoundError) return {}; // disabled, or its branch or project deleted: gone from state
     throw err;
@@ -96,16 +98,17 @@ export async function update(id: string, olds: Record<string, unknown>, news: Au
   const branchId = await resolveBranchId(client, projectId, branchScopeOf(id, olds, recordedDeclaredNames(olds)).branchId);
   const carried = carriedFromOutputs(olds);
   const applied: Partial<OAuthProviderInputs>[] = [];
+  let lists: AuthLists;
   try {
     const authProvider = typeof olds.authProvider === "string" ? olds.authProvider : authEnableBody(news).auth_provider;
-    await reconcile(client, projectId, branchId, authProvider as NeonAuthProvider, news, carried.knownProviders ?? [], applied);
+    lists = await reconcile(client, projectId, branchId, authProvider as NeonAuthProvider, news, carried.knownProviders ?? [], applied, {});
   } catch (err) {
     // Part of the change may have been made: record what is live now, so the next `up` does the rest.
     const known = [...applied, ...(carried.knownProviders ?? [])];
     const properties = await partialOutputs(client, projectId, branchId, { ...carried, knownProviders: known }, news);
     throw new ResourceInitFailure("Neon Auth integration", id, properties, err, "update");
   }
-  const view = await readView(client, projectId, branchId);
+  const view: AuthView = { integration: await client.neonAuth.get(projectId, branchId), ...lists };
   return { outs: plainOutputs(authIntegrationOutputs(view, projectId, { ...carried, deleteDataOnDestroy: news.deleteDataOnDestroy ?? carried.deleteDataOnDestroy }, news)) };
 }
 
@@ -136,20 +139,30 @@ async function integrationOrUndefined(client: NeonClient, projectId: string, bra
 }
 
 /**
- * Enables Neon Auth. After an ambiguous POST the keys may have been issued in a response that
- * never arrived: Neon cannot return them again, and an integration without keys is useless to
- * the stack. The integration was not there just before (create checked), so if it is there now it
- * is ours and seconds old, and no one can hold its keys: it is disabled (keeping the neon_auth
- * data) and enabled again, which yields new keys. If it is not there, the POST never happened and
- * is simply sent again.
+ * Enables Neon Auth. When Neon answers that it is already enabled, the error says since when and
+ * how to adopt it. After an ambiguous POST the keys may have been issued in a response that never
+ * arrived: Neon cannot return them again, and an integration without keys is useless to the stack.
+ * If an integration is there now and Neon created it after the request began (the ownership rule),
+ * it is ours and seconds old, and no one can hold its keys: it is disabled (keeping the neon_auth
+ * data) and enabled again, which yields new keys. One that is older is never touched. If none is
+ * there, the POST never happened and is simply sent again.
  */
 async function enable(client: NeonClient, projectId: string, branchId: string, inputs: AuthIntegrationInputs): Promise<NeonAuthCreated> {
   const body = authEnableBody(inputs);
+  const startedAt = client.now();
   try {
     return await client.neonAuth.enable(projectId, branchId, body);
   } catch (err) {
+    if (err instanceof NeonConflictError) {
+      const existing = await integrationOrUndefined(client, projectId, branchId);
+      throw existing ? new Error(alreadyEnabledMessage(existing, projectId, branchId), { cause: err }) : err;
+    }
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    if (await integrationOrUndefined(client, projectId, branchId)) {
+    const found = await integrationOrUndefined(client, projectId, branchId);
+    if (found) {
+      const candidate = { id: `${projectId}/${branchId}`, createdAt: found.created_at ?? "" };
+      const claim = claimCreated("Neon Auth integration", `on branch ${branchId}`, [candidate], requestStartOnNeon(client, startedAt), () => "`adoptExisting: true`");
+      claimedIdOrThrow(claim, err, `project ${projectId}`);
       console.log(
         `Neon Auth was enabled on branch ${branchId} of project ${projectId}, but the response carrying its one-time keys was lost; ` +
           `disabling it (its data is kept) and enabling it again to obtain keys.`,
@@ -171,29 +184,41 @@ async function adopt(client: NeonClient, id: string, projectId: string, branchId
   const applied: Partial<OAuthProviderInputs>[] = [];
   let view: AuthView;
   try {
-    await reconcile(client, projectId, branchId, existing.auth_provider as NeonAuthProvider, inputs, [], applied);
-    view = await readView(client, projectId, branchId);
+    const lists = await reconcile(client, projectId, branchId, existing.auth_provider as NeonAuthProvider, inputs, [], applied, {});
+    view = { integration: await client.neonAuth.get(projectId, branchId), ...lists };
   } catch (err) {
     throw new ResourceInitFailure("Neon Auth integration", id, await partialOutputs(client, projectId, branchId, { ...carried, knownProviders: applied }, inputs), err, "adopt");
   }
   return { id, outs: plainOutputs(authIntegrationOutputs(view, projectId, carried, inputs)) };
 }
 
-/** The integration with its OAuth providers, trusted domains and allow-localhost flag (four GETs). */
-async function readView(client: NeonClient, projectId: string, branchId: string): Promise<AuthView> {
-  const integration = await client.neonAuth.get(projectId, branchId);
-  const [{ providers }, { domains }, { allow_localhost }] = await Promise.all([
-    client.neonAuth.listOAuthProviders(projectId, branchId),
-    client.neonAuth.listTrustedDomains(projectId, branchId),
-    client.neonAuth.getAllowLocalhost(projectId, branchId),
+/**
+ * The integration, and those of its OAuth providers, trusted domains and allow-localhost flag that
+ * the program declares (one GET each): undeclared ones are Neon's business, neither changed nor
+ * reported.
+ */
+async function readView(client: NeonClient, projectId: string, branchId: string, declared: readonly string[]): Promise<AuthView> {
+  const auth = client.neonAuth;
+  const wants = (name: keyof AuthLists) => declared.includes(name);
+  const [integration, providers, domains, allowLocalhost] = await Promise.all([
+    auth.get(projectId, branchId),
+    wants("oauthProviders") ? auth.listOAuthProviders(projectId, branchId).then((r) => r.providers.map(liveProvider)) : undefined,
+    wants("trustedDomains") ? auth.listTrustedDomains(projectId, branchId).then((r) => r.domains.map((d) => d.domain)) : undefined,
+    wants("allowLocalhost") ? auth.getAllowLocalhost(projectId, branchId).then((r) => r.allow_localhost) : undefined,
   ]);
-  return { integration, providers: providers.map(liveProvider), domains: domains.map((d) => d.domain), allowLocalhost: allow_localhost };
+  return {
+    integration,
+    ...(providers === undefined ? {} : { oauthProviders: providers }),
+    ...(domains === undefined ? {} : { trustedDomains: domains }),
+    ...(allowLocalhost === undefined ? {} : { allowLocalhost }),
+  };
 }
 
 /**
  * Makes Neon match the declared allow-localhost flag, OAuth providers and trusted domains, reading
- * each live list just before changing it and sending only the differences. Undeclared ones are
- * left alone. `applied` collects the providers whose credentials were set, for partial failures.
+ * each live value just before changing it (unless `known` says what it is) and sending only the
+ * differences. Undeclared ones are left alone. Returns the declared ones as they are now. `applied`
+ * collects the providers whose credentials were set, for partial failures.
  */
 async function reconcile(
   client: NeonClient,
@@ -203,17 +228,20 @@ async function reconcile(
   declared: AuthIntegrationInputs,
   known: readonly Partial<OAuthProviderInputs>[],
   applied: Partial<OAuthProviderInputs>[],
-): Promise<void> {
+  live: Partial<AuthLists>,
+): Promise<AuthLists> {
   const auth = client.neonAuth;
+  const now: AuthLists = {};
   if (declared.allowLocalhost !== undefined) {
-    const { allow_localhost } = await auth.getAllowLocalhost(projectId, branchId);
-    if (allow_localhost !== declared.allowLocalhost) {
+    const current = live.allowLocalhost ?? (await auth.getAllowLocalhost(projectId, branchId)).allow_localhost;
+    if (current !== declared.allowLocalhost) {
       await updateStep(`${declared.allowLocalhost ? "allowing" : "refusing"} sign-in from localhost`, () => auth.setAllowLocalhost(projectId, branchId, declared.allowLocalhost!));
     }
+    now.allowLocalhost = declared.allowLocalhost;
   }
   if (declared.oauthProviders !== undefined) {
-    const { providers } = await auth.listOAuthProviders(projectId, branchId);
-    const plan = oauthProviderPlan(providers.map(liveProvider), known, declared.oauthProviders);
+    const current = live.oauthProviders ?? (await auth.listOAuthProviders(projectId, branchId)).providers.map(liveProvider);
+    const plan = oauthProviderPlan(current, known, declared.oauthProviders);
     for (const providerId of plan.remove) await updateStep(`removing the OAuth provider ${providerId}`, () => auth.deleteOAuthProvider(projectId, branchId, providerId));
     for (const body of plan.add) {
       await updateStep(`adding the OAuth provider ${body.id}`, () => auth.addOAuthProvider(projectId, branchId, body));
@@ -224,20 +252,23 @@ async function reconcile(
       const want = declared.oauthProviders.find((p) => p.id === id);
       applied.push({ id, clientId: want?.clientId, clientSecret: want?.clientSecret });
     }
+    // Neon decides each provider's type (shared or standard): read them back after a change.
+    const changed = plan.remove.length + plan.add.length + plan.update.length > 0;
+    now.oauthProviders = changed ? (await auth.listOAuthProviders(projectId, branchId)).providers.map(liveProvider) : current;
   }
   if (declared.trustedDomains !== undefined) {
-    const { domains } = await auth.listTrustedDomains(projectId, branchId);
-    const plan = trustedDomainPlan(
-      domains.map((d) => d.domain),
-      declared.trustedDomains,
-    );
+    const current = live.trustedDomains ?? (await auth.listTrustedDomains(projectId, branchId)).domains.map((d) => d.domain);
+    const plan = trustedDomainPlan(current, declared.trustedDomains);
     for (const domain of plan.add) await updateStep(`adding the trusted domain ${domain}`, () => auth.addTrustedDomain(projectId, branchId, { domain, auth_provider: authProvider }));
     if (plan.remove.length > 0) {
       await updateStep(`removing the trusted domains ${plan.remove.join(", ")}`, () =>
         auth.deleteTrustedDomains(projectId, branchId, { auth_provider: authProvider, domains: plan.remove.map((domain) => ({ domain })) }),
       );
     }
+    // Neon keeps them in the order they were added.
+    now.trustedDomains = [...current.filter((d) => !plan.remove.includes(d)), ...plan.add];
   }
+  return now;
 }
 
 /** Outputs for a create or update that failed half-way: what is live now (best effort), with the carried keys. */
@@ -248,10 +279,10 @@ async function partialOutputs(
   carried: AuthCarried,
   declaredSource: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const live = await readView(client, projectId, branchId).catch(() => undefined);
   const declared = Array.isArray(declaredSource[declaredKey])
-    ? declaredSource[declaredKey]
+    ? (declaredSource[declaredKey] as string[])
     : Object.keys(declaredSource).filter((k) => !k.startsWith("__") && declaredSource[k] !== undefined).sort();
+  const live = await readView(client, projectId, branchId, declared).catch(() => undefined);
   if (!live) {
     const { knownProviders: _known, ...keys } = carried;
     return { projectId, ...(typeof declaredSource.branchId === "string" ? { branchId: declaredSource.branchId } : {}), ...keys, [declaredKey]: declared };

@@ -138,12 +138,16 @@ export function trustedDomainPlan(live: readonly string[], declared: readonly st
   return { add: declared.filter((d) => !live.includes(d)), remove: live.filter((d) => !declared.includes(d)) };
 }
 
+/** The lists and flag the program may declare, as Neon has them (only the declared ones are read and reported). */
+export interface AuthLists {
+  oauthProviders?: LiveOAuthProvider[];
+  trustedDomains?: string[];
+  allowLocalhost?: boolean;
+}
+
 /** What the resource knows about the integration after talking to Neon. */
-export interface AuthView {
+export interface AuthView extends AuthLists {
   integration: NeonAuthIntegration;
-  providers: LiveOAuthProvider[];
-  domains: string[];
-  allowLocalhost: boolean;
 }
 
 /** Values Neon returns once (at enable) or never: carried from create into every later output. */
@@ -199,9 +203,11 @@ export function authIntegrationOutputs(
     branchId: i.branch_id,
     databaseName: i.db_name,
     authProvider: i.auth_provider,
-    oauthProviders: view.providers.map((p) => canonicalProvider({ ...p, clientSecret: knownClientSecret(known, p) } as OAuthProviderInputs)),
-    trustedDomains: view.domains,
-    allowLocalhost: view.allowLocalhost,
+    ...(view.oauthProviders === undefined
+      ? {}
+      : { oauthProviders: view.oauthProviders.map((p) => canonicalProvider({ ...p, clientSecret: knownClientSecret(known, p) } as OAuthProviderInputs)) }),
+    ...(view.trustedDomains === undefined ? {} : { trustedDomains: view.trustedDomains }),
+    ...(view.allowLocalhost === undefined ? {} : { allowLocalhost: view.allowLocalhost }),
   };
   const out = echoDeclared(live, declared);
   out.deleteDataOnDestroy = (declared?.deleteDataOnDestroy as boolean | undefined) ?? carried.deleteDataOnDestroy ?? false;

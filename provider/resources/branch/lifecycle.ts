@@ -11,6 +11,7 @@ import { currentDefaultBranch } from "../common/branchScope";
 import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { liveInputs } from "../common/declared";
+import { settledState } from "../common/settledState";
 import { ResourceInitFailure } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
@@ -69,7 +70,8 @@ export async function create(inputs: BranchInputs & Record<string, unknown>) {
   // From here on the branch exists: any failure must hand Pulumi its id.
   try {
     await client.waitForOperations(operations);
-    branch = await finish(client, inputs, branch, { expiryApplied: !fromSnapshot });
+    // Its operations have ended: it is in the state Neon said it was moving to.
+    branch = await finish(client, inputs, settledState(branch), { expiryApplied: !fromSnapshot });
   } catch (err) {
     throw new ResourceInitFailure(what, branch.id, branchOutputs(branch, undefined), err);
   }
@@ -122,8 +124,8 @@ export async function del(id: string, props: Record<string, unknown>) {
 async function finish(client: NeonClient, inputs: BranchInputs, branch: Branch, how: { expiryApplied: boolean }): Promise<Branch> {
   const live = { ...branchOutputs(branch, undefined), ...(how.expiryApplied ? { ttlSeconds: inputs.ttlSeconds } : {}) };
   const body = branchUpdateBody(live, inputs, Date.now());
-  if (body) await client.branches.update(inputs.projectId, branch.id, body);
-  return (await client.branches.get(inputs.projectId, branch.id)).branch;
+  // The PATCH's operations have been waited for: the branch is in the state Neon said it was moving to.
+  return body ? settledState((await client.branches.update(inputs.projectId, branch.id, body)).branch) : branch;
 }
 
 /** Takes over an existing branch and applies the declared name, protection and expiry to it. */
@@ -170,7 +172,7 @@ async function reconcileAmbiguousCreate(
   let branch = branches.find((b) => b.id === ours)!;
   try {
     await waitForObjectOperations(client, inputs.projectId, (op) => op.branch_id === branch.id);
-    branch = await finish(client, inputs, branch, how);
+    branch = await finish(client, inputs, settledState(branch), how);
   } catch (cause) {
     throw new ResourceInitFailure(what, branch.id, branchOutputs(branch, undefined), cause);
   }

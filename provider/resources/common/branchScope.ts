@@ -12,17 +12,61 @@ import type { Branch } from "../../client/schemas/branches";
 /** Stands for the project's default branch in Pulumi ids. */
 export const defaultBranchKey = "default";
 
-/** The project's current default branch (NeonNotFoundError when the project is gone). */
+/** The project's current default branch, as Neon says now (NeonNotFoundError when the project is gone). */
 export async function currentDefaultBranch(client: NeonClient, projectId: string): Promise<Branch> {
   const { branches } = await client.branches.list(projectId);
   const found = branches.find((b) => b.default);
   if (!found) throw new Error(`project ${projectId} has no default branch`);
+  rememberDefaultBranch(client, projectId, found);
   return found;
+}
+
+/**
+ * How long creates trust the default branch Neon last reported. A tenant's first `up` creates Neon
+ * Auth, the Data API, a checkpoint and the default compute's adoption right after the project, and
+ * each would otherwise ask which branch is the default (one call each) just after the project's own
+ * creation said so. The default branch changes only by a restore: this process's own restores
+ * update the memo (they read the branch back), and one made elsewhere during the `up` is as
+ * unlikely to matter within a minute as between a lookup and the request that follows it.
+ */
+export const defaultBranchMemoMs = 60_000;
+
+/**
+ * The default branch Neon last reported per project, in this process (a Pulumi provider process
+ * lives for one `up`). Module state in a `const` Map, keyed by API and project.
+ */
+const rememberedDefaultBranches = new Map<string, { readonly branch: Branch; readonly at: number }>();
+
+const memoKey = (client: NeonClient, projectId: string) => `${client.baseUrl} ${projectId}`;
+
+/** Records what Neon just reported as the project's default branch (a project's creation, a listing, a restore). */
+export function rememberDefaultBranch(client: NeonClient, projectId: string, branch: Branch): void {
+  rememberedDefaultBranches.set(memoKey(client, projectId), { branch, at: client.now() });
+}
+
+/** Forgets the remembered default branch: before a change of it (a restore), whatever its outcome. */
+export function forgetDefaultBranch(client: NeonClient, projectId: string): void {
+  rememberedDefaultBranches.delete(memoKey(client, projectId));
+}
+
+/**
+ * The project's default branch for a create: as Neon reported it within `defaultBranchMemoMs`,
+ * else as Neon says now. Reads, updates, deletes and restores use `currentDefaultBranch`.
+ */
+export async function knownDefaultBranch(client: NeonClient, projectId: string): Promise<Branch> {
+  const remembered = rememberedDefaultBranches.get(memoKey(client, projectId));
+  if (remembered !== undefined && client.now() - remembered.at < defaultBranchMemoMs) return remembered.branch;
+  return currentDefaultBranch(client, projectId);
 }
 
 /** The declared branch, or the project's current default branch when none was declared. */
 export async function resolveBranchId(client: NeonClient, projectId: string, declaredBranchId: string | undefined): Promise<string> {
   return declaredBranchId ?? (await currentDefaultBranch(client, projectId)).id;
+}
+
+/** `resolveBranchId` for a create: the default branch may be the one Neon reported moments ago (`knownDefaultBranch`). */
+export async function resolveBranchIdForCreate(client: NeonClient, projectId: string, declaredBranchId: string | undefined): Promise<string> {
+  return declaredBranchId ?? (await knownDefaultBranch(client, projectId)).id;
 }
 
 /** `<projectId>/<branchId or "default">[/<database>]`: readable, and stable across default-branch restores. */

@@ -8,7 +8,7 @@
 import { NeonConflictError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
-import { currentDefaultBranch } from "./branchScope";
+import { currentDefaultBranch, forgetDefaultBranch } from "./branchScope";
 
 /**
  * Restores the default branch from `snapshotId` unless it already is (Neon's `restored_from`), and
@@ -22,6 +22,7 @@ export async function restoreDefaultBranch(client: NeonClient, projectId: string
     if (!snapshots.some((s) => s.id === snapshotId)) {
       throw new Error(`${field}: snapshot ${snapshotId} does not exist in project ${projectId}`);
     }
+    forgetDefaultBranch(client, projectId);
     await client.snapshots.restore(projectId, snapshotId, { target_branch_id: current.id, finalize_restore: true });
     current = await currentDefaultBranch(client, projectId);
   }

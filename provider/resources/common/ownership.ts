@@ -29,14 +29,20 @@ const resolutionMs = 1000;
  * Which of the candidates (same kind, same name in the same scope) this request created.
  * `requestStartOnNeon` is Neon's time when the request began (undefined: Neon's clock is unknown).
  */
-export function claimCreated(kind: string, name: string, candidates: readonly Candidate[], requestStartOnNeon: number | undefined): Claim {
+export function claimCreated(
+  kind: string,
+  name: string,
+  candidates: readonly Candidate[],
+  requestStartOnNeon: number | undefined,
+  adoptWith: (id: string) => string = (id) => `\`adoptId: "${id}"\``,
+): Claim {
   const describe = (c: Candidate) => `${c.id} (created ${c.createdAt})`;
   if (candidates.length === 0) return { absent: true };
   if (requestStartOnNeon === undefined) {
     return {
       refusal:
         `the answer to creating ${kind} "${name}" was lost, and Neon's answers carry no Date to tell when ${candidates.map(describe).join(", ")} ` +
-        `${candidates.length === 1 ? "was" : "were"} created. Adopt the right one with \`adoptId: "${candidates[0].id}"\` if it is this stack's, then run \`pulumi up\` again.`,
+        `${candidates.length === 1 ? "was" : "were"} created. Adopt the right one with ${adoptWith(candidates[0].id)} if it is this stack's, then run \`pulumi up\` again.`,
     };
   }
   const since = candidates.filter((c) => Date.parse(c.createdAt) > requestStartOnNeon - resolutionMs);
@@ -50,7 +56,7 @@ export function claimCreated(kind: string, name: string, candidates: readonly Ca
   return {
     refusal:
       `the answer to creating ${kind} "${name}" was lost, and Neon now has ${candidates.length} ${kind}s named "${name}": ${parts.join("; ")}. ` +
-      `Nothing was taken over. If ${hint} is the one this stack should manage, adopt it with \`adoptId: "${hint}"\`; ` +
+      `Nothing was taken over. If ${hint} is the one this stack should manage, adopt it with ${adoptWith(hint)}; ` +
       `otherwise give this resource another name or remove the extra ${kind}, then run \`pulumi up\` again.`,
   };
 }

@@ -6,10 +6,10 @@
  * branch and database, and `default` (no declared branch) means the project's default branch as it
  * is at each call, so the id and the Data API survive restores of the default branch.
  */
-import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors";
+import { NeonAmbiguousWriteError, NeonConflictError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { DataApi } from "../../client/schemas/dataApi";
-import { branchScopedId, branchScopeOf, resolveBranchId, withBranchScope } from "../common/branchScope";
+import { branchScopedId, branchScopeOf, resolveBranchId, resolveBranchIdForCreate, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
 import { declaredKey, declaredNames, liveInputs, recordedDeclaredNames } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -18,6 +18,7 @@ import { neonClientForCall } from "../common/providerConfig";
 import { dataApiInputsSchema, type DataApiInputs } from "./args";
 import {
   alreadyEnabledMessage,
+  lostAnswerMessage,
   creationOnlyFields,
   dataApiCreateBody,
   dataApiDiff,
@@ -44,17 +45,16 @@ export async function create(inputs: DataApiInputs & Record<string, unknown>) {
   const client = neonClientForCall();
   const location: DataApiLocation = {
     projectId: inputs.projectId,
-    branchId: await resolveBranchId(client, inputs.projectId, inputs.branchId),
+    branchId: await resolveBranchIdForCreate(client, inputs.projectId, inputs.branchId),
     databaseName: databaseNameOf(inputs),
   };
   const id = branchScopedId(location.projectId, inputs.branchId, location.databaseName);
 
-  const existing = await dataApiOrUndefined(client, location);
   if (inputs.adoptExisting) {
+    const existing = await dataApiOrUndefined(client, location);
     if (!existing) throw new Error(`adoptExisting: the Data API is not enabled for database ${location.databaseName} on branch ${location.branchId}; there is nothing to adopt`);
     return adopt(client, id, location, existing, inputs);
   }
-  if (existing) throw new Error(alreadyEnabledMessage(location));
 
   const url = await createOnce(client, location, inputs);
   // From here on the Data API exists: any failure must hand Pulumi its id.
@@ -137,18 +137,20 @@ async function dataApiOrUndefined(client: NeonClient, location: DataApiLocation)
 }
 
 /**
- * Creates the Data API and returns its URL. After an ambiguous POST it looks before creating again:
- * there is at most one Data API per branch and database and there was none just before, so if
- * there is one now it is ours; if not, the POST never happened and is sent again.
+ * Creates the Data API and returns its URL. There is at most one per branch and database: when Neon
+ * answers that one exists, the error says how to adopt it. After an ambiguous POST it looks: if
+ * there is none, the POST never happened and is sent again. If there is one, it is most likely
+ * ours, but Neon does not say when a Data API was created, so the ownership rule cannot tell it
+ * from one that existed before: it is not taken over, and the error says how to adopt it.
  */
 async function createOnce(client: NeonClient, l: DataApiLocation, inputs: DataApiInputs): Promise<string> {
   const body = dataApiCreateBody(inputs);
   try {
     return (await client.dataApi.create(l.projectId, l.branchId, l.databaseName, body)).url;
   } catch (err) {
+    if (err instanceof NeonConflictError) throw new Error(alreadyEnabledMessage(l), { cause: err });
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    const found = await dataApiOrUndefined(client, l);
-    if (found) return found.url;
+    if (await dataApiOrUndefined(client, l)) throw new Error(lostAnswerMessage(l), { cause: err });
     return (await client.dataApi.create(l.projectId, l.branchId, l.databaseName, body)).url;
   }
 }

@@ -133,6 +133,15 @@ export function dataApiOutputs(
   return out;
 }
 
+/** Why create stops when the answer to creating the Data API was lost and there is one now, and what the user can do. */
+export function lostAnswerMessage(location: DataApiLocation): string {
+  return (
+    `the answer to creating the Data API for database ${location.databaseName} on branch ${location.branchId} of project ${location.projectId} was lost, ` +
+    `and there is a Data API there now. Neon does not say when a Data API was created, so it cannot be told from one that existed before, and it was not taken over. ` +
+    `If it is this stack's, set adoptExisting: true and run \`pulumi up\` again (an adopted Data API is released, not deleted, on destroy); otherwise delete it first.`
+  );
+}
+
 /** Why create stops when the database already has a Data API, and what the user can do about it. */
 export function alreadyEnabledMessage(location: DataApiLocation): string {
   return (

@@ -6,10 +6,12 @@
 import { NeonAmbiguousWriteError, NeonBadRequestError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { Endpoint, EndpointOperations } from "../../client/schemas/endpoints";
+import { knownDefaultBranch } from "../common/branchScope";
 import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
+import { settledState } from "../common/settledState";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
 import { endpointInputsSchema, type EndpointInputs } from "./args";
@@ -41,10 +43,10 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
 
 export async function create(inputs: EndpointInputs & Record<string, unknown>) {
   const client = neonClientForCall();
-  if (inputs.adoptId) return adopt(client, inputs, inputs.adoptId);
-  if (inputs.adoptDefault === true) return adopt(client, inputs, await defaultReadWriteEndpointId(client, inputs.projectId));
+  if (inputs.adoptId) return adopt(client, inputs, await endpointToAdopt(client, inputs.projectId, inputs.adoptId));
+  if (inputs.adoptDefault === true) return adopt(client, inputs, await defaultReadWriteEndpoint(client, inputs.projectId));
 
-  const branchId = inputs.branchId ?? (await defaultBranchId(client, inputs.projectId));
+  const branchId = inputs.branchId ?? (await knownDefaultBranch(client, inputs.projectId)).id;
   const type = inputs.type ?? "read_write";
   const startedAt = client.now();
   let created: EndpointOperations;
@@ -60,7 +62,7 @@ export async function create(inputs: EndpointInputs & Record<string, unknown>) {
   let endpoint = created.endpoint;
   try {
     await client.waitForOperations(created.operations);
-    endpoint = (await client.endpoints.get(inputs.projectId, endpoint.id)).endpoint;
+    endpoint = settledState(endpoint);
   } catch (err) {
     throw new ResourceInitFailure(what, endpoint.id, endpointOutputs(endpoint, undefined), err);
   }
@@ -104,33 +106,30 @@ export async function del(id: string, props: Record<string, unknown>) {
   }
 }
 
-async function defaultBranchId(client: NeonClient, projectId: string): Promise<string> {
-  const { branches } = await client.branches.list(projectId);
-  const found = branches.find((b) => b.default);
-  if (!found) throw new Error(`project ${projectId} has no default branch`);
-  return found.id;
-}
-
-async function defaultReadWriteEndpointId(client: NeonClient, projectId: string): Promise<string> {
-  const branchId = await defaultBranchId(client, projectId);
+/** The default branch's read-write compute, as listed (the listing carries the whole compute: no second read). */
+async function defaultReadWriteEndpoint(client: NeonClient, projectId: string): Promise<Endpoint> {
+  const branchId = (await knownDefaultBranch(client, projectId)).id;
   const { endpoints } = await client.branches.listEndpoints(projectId, branchId);
   const rw = endpoints.find((e) => e.type === "read_write");
   if (!rw) throw new Error(`adoptDefault: the default branch ${branchId} of project ${projectId} has no read-write compute to adopt`);
-  return rw.id;
+  return rw;
+}
+
+async function endpointToAdopt(client: NeonClient, projectId: string, endpointId: string): Promise<Endpoint> {
+  try {
+    return (await client.endpoints.get(projectId, endpointId)).endpoint;
+  } catch (err) {
+    if (err instanceof NeonNotFoundError) throw new Error(`adoptId: compute ${endpointId} does not exist in project ${projectId}`, { cause: err });
+    throw err;
+  }
 }
 
 /**
  * Takes over an existing compute, after checking it is the one the declared `branchId`/`type`
  * describe, and applies the declared settings to it.
  */
-async function adopt(client: NeonClient, inputs: EndpointInputs, endpointId: string) {
-  let endpoint: Endpoint;
-  try {
-    ({ endpoint } = await client.endpoints.get(inputs.projectId, endpointId));
-  } catch (err) {
-    if (err instanceof NeonNotFoundError) throw new Error(`adoptId: compute ${endpointId} does not exist in project ${inputs.projectId}`, { cause: err });
-    throw err;
-  }
+async function adopt(client: NeonClient, inputs: EndpointInputs, found: Endpoint) {
+  let endpoint = found;
   if (inputs.branchId !== undefined && inputs.branchId !== endpoint.branch_id) {
     throw new Error(`branchId: the compute to adopt (${endpoint.id}) serves branch ${endpoint.branch_id}, not ${inputs.branchId}`);
   }
@@ -147,10 +146,14 @@ async function adopt(client: NeonClient, inputs: EndpointInputs, endpointId: str
   return { id: endpoint.id, outs: plainOutputs(endpointOutputs(endpoint, inputs)) };
 }
 
-/** Brings an existing compute to the declared settings with at most one PATCH, then reads it back. */
+/**
+ * Brings an existing compute to the declared settings with at most one PATCH; reads it back only
+ * after a PATCH (the PATCH's operations may have restarted it).
+ */
 async function finish(client: NeonClient, inputs: EndpointInputs, endpoint: Endpoint): Promise<Endpoint> {
   const body = endpointUpdateBody(endpointOutputs(endpoint, undefined), inputs);
-  if (body) await client.endpoints.update(inputs.projectId, endpoint.id, body);
+  if (!body) return endpoint;
+  await client.endpoints.update(inputs.projectId, endpoint.id, body);
   return (await client.endpoints.get(inputs.projectId, endpoint.id)).endpoint;
 }
 
@@ -173,7 +176,8 @@ async function reconcileAmbiguousCreate(
   let endpoint = endpoints.find((e) => e.id === ours)!;
   try {
     await waitForObjectOperations(client, inputs.projectId, (op) => op.endpoint_id === endpoint.id);
-    endpoint = await finish(client, inputs, endpoint);
+    // Listed before its operations ended: read it as they left it.
+    endpoint = await finish(client, inputs, (await client.endpoints.get(inputs.projectId, endpoint.id)).endpoint);
   } catch (cause) {
     throw new ResourceInitFailure(what, endpoint.id, endpointOutputs(endpoint, undefined), cause);
   }

@@ -6,7 +6,7 @@
 import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { CreatedProject } from "../../client/schemas/projects";
-import { currentDefaultBranch } from "../common/branchScope";
+import { currentDefaultBranch, rememberDefaultBranch } from "../common/branchScope";
 import { restoreDefaultBranch } from "../common/defaultBranchRestore";
 import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations, type Candidate } from "../common/ownership";
 import { checkInputs, type CheckFailure } from "../common/check";
@@ -53,6 +53,7 @@ export async function create(inputs: NeonProjectInputs & Record<string, unknown>
   }
 
   // From here on the project exists: any failure must hand Pulumi its id.
+  rememberDefaultBranch(client, created.project.id, created.branch);
   const connection = created.connection_uris[0]?.connection_parameters;
   const view: ProjectView = {
     project: created.project,

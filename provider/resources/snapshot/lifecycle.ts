@@ -6,7 +6,7 @@ import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors"
 import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot, SnapshotOperations } from "../../client/schemas/snapshots";
-import { currentDefaultBranch } from "../common/branchScope";
+import { knownDefaultBranch } from "../common/branchScope";
 import { isDefaultBranchRestoredFrom, restoreDefaultBranch } from "../common/defaultBranchRestore";
 import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
 import { checkInputs } from "../common/check";
@@ -110,7 +110,7 @@ export async function del(id: string, props: Record<string, unknown>) {
 }
 
 async function sourceBranch(client: NeonClient, projectId: string, declaredBranchId: string | undefined): Promise<Branch> {
-  if (declaredBranchId === undefined) return currentDefaultBranch(client, projectId);
+  if (declaredBranchId === undefined) return knownDefaultBranch(client, projectId);
   return (await client.branches.get(projectId, declaredBranchId)).branch;
 }
 

@@ -1,4 +1,4 @@
-import type { Clock } from "../../../provider/client";
+import type { Clock } from "../../provider/client";
 
 /** The part of the local Neon API's ManualClock this needs. */
 interface AdvanceableClock {
