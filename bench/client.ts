@@ -1,21 +1,29 @@
 /**
- * Prints figures for the Neon client (no assertions; timings belong here, not in tests):
+ * Figures for the Neon client and provider (no assertions; timings belong here, not in tests),
+ * printed and written to bench/results.md:
  *  1. overhead per GET against a bare undici request, both on loopback with keep-alive;
- *  2. calls and time to create a project and wait for its operations, against the local Neon API
- *     at its default operation timings and rate limits, with the client's default options.
+ *  2. beside Neon's official @neon/sdk (vsSdk.ts): polling, a whole tenant, GET throughput, and a
+ *     burst past Neon's rate limit.
  *
- * Run: npm run bench:client   (BENCH_BLOCKS=40 blocks of 250 requests per variant by default)
+ * Run: npm run bench:client   (BENCH_BLOCKS=40 blocks of BENCH_BLOCK=250 requests; BENCH_ROUNDS=5
+ * polling rounds; BENCH_TENANT_ROUNDS=3; BENCH_BURST=750 requests, which takes a minute: the limit
+ * is per minute)
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { NeonClient } from "../provider/client";
+import { median, resultsFile, writeSection } from "./results";
+import { burst, getThroughput, pollingRace, tenantRace } from "./vsSdk";
 
 // Variants alternate in short blocks and the median block is reported, so that load from other
 // processes (which drifts over seconds) hits all variants alike.
-const BLOCK = 250;
+const BLOCK = Number(process.env.BENCH_BLOCK ?? 250);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const TENANT_ROUNDS = Number(process.env.BENCH_TENANT_ROUNDS ?? 3);
+const BURST = Number(process.env.BENCH_BURST ?? 750);
 const API_KEY = "napi_bench_key";
 
 const projectBody = JSON.stringify({
@@ -63,12 +71,7 @@ async function timePerRequest(count: number, send: () => Promise<unknown>): Prom
   return Number(process.hrtime.bigint() - start) / 1000 / count;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function overheadPerGet(): Promise<void> {
+async function overheadPerGet(): Promise<string> {
   const { server, baseUrl } = await startFixedServer();
   const url = `${baseUrl}/projects/shiny-wind-028834`;
   const bare = async (): Promise<unknown> => {
@@ -106,46 +109,35 @@ async function overheadPerGet(): Promise<void> {
   server.close();
 
   const bareUs = median(samples.get(variants[0]![0])!);
-  console.log(`\n1. GET on loopback, keep-alive, sequential; ${BLOCKS} interleaved blocks of ${BLOCK} requests per variant (median block)`);
-  for (const [name] of variants) {
+  const rows = variants.map(([name]) => {
     const us = median(samples.get(name)!);
-    console.log(`   ${name.padEnd(46)} ${us.toFixed(1).padStart(7)} µs   ${(us / bareUs).toFixed(2)}×`);
-  }
-}
-
-async function createProjectAndWait(): Promise<void> {
-  let emulator: typeof import("../emulator");
-  try {
-    emulator = await import("../emulator");
-  } catch {
-    console.log("\n2. Project create + wait: SKIPPED — the local Neon API (emulator/index.ts) is not available yet.");
-    return;
-  }
-  const neon = await emulator.startNeonLocal({ port: 0, host: "127.0.0.1" });
-  try {
-    const client = new NeonClient({ apiKey: neon.apiKey, baseUrl: neon.url, logger: false });
-    const { organizations } = await client.identity.listOrganizations();
-    console.log("\n2. Create a project and wait for its operations (local Neon API defaults: 300 ms per operation, Neon's rate limits; client defaults)");
-    for (let run = 1; run <= 3; run += 1) {
-      const before = neon.requestLog.length;
-      const start = performance.now();
-      const created = await client.projects.create({ project: { name: `bench-${run}`, org_id: organizations[0]!.id } });
-      const ms = performance.now() - start;
-      const calls = neon.requestLog.slice(before);
-      const polls = calls.filter((c) => c.method === "GET").length;
-      console.log(
-        `   run ${run}: ${calls.length} calls (1 POST + ${polls} operation polls for ${created.operations.length} operations), ${ms.toFixed(0)} ms`,
-      );
-    }
-  } finally {
-    await neon.close();
-  }
+    return `| ${name.trim()} | ${us.toFixed(1)} µs | ${(us / bareUs).toFixed(2)}× |`;
+  });
+  const section =
+    `### The client's overhead per GET\n\n` +
+    `Against a fixed-answer server on loopback, keep-alive, sequential; median of ${BLOCKS} interleaved blocks of ${BLOCK} requests.\n\n` +
+    ["| variant | per request | vs bare undici |", "| --- | ---: | ---: |", ...rows].join("\n");
+  console.log(section);
+  return section;
 }
 
 async function main(): Promise<void> {
   console.log(`Neon client benchmark — node ${process.version}`);
-  await overheadPerGet();
-  await createProjectAndWait();
+  const overhead = await overheadPerGet();
+  const sections = [overhead];
+  for (const [title, run] of [
+    ["polling race", () => pollingRace(ROUNDS)],
+    ["tenant race", () => tenantRace(TENANT_ROUNDS)],
+    ["GET throughput", () => getThroughput(BLOCKS, BLOCK)],
+    ["burst", () => burst(BURST)],
+  ] as const) {
+    console.log(`\n… ${title}`);
+    const section = await run();
+    console.log(section);
+    sections.push(section);
+  }
+  writeSection("client", "Client and provider against @neon/sdk (npm run bench:client)", sections.join("\n\n"));
+  console.log(`\nWritten to ${resultsFile}`);
 }
 
 main().then(
