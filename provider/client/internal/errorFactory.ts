@@ -166,6 +166,13 @@ export function operationWaitAbortedError(operation: OperationFacts, secrets: re
   return new NeonAbortError(message, contextOf(context), { cause });
 }
 
+/** The caller aborted a change while it waited for its turn on the project (nothing was sent). */
+export function changeWaitAbortedError(projectId: string, secrets: readonly string[], cause: unknown): NeonAbortError {
+  const context: ErrorContext = { method: "GET", path: `/projects/${projectId}/operations`, requestId: "", attempts: 0, secrets };
+  const message = `a change to project ${projectId}, waiting for the project's operations to end before it is sent, was aborted by the caller; nothing was sent`;
+  return new NeonAbortError(message, contextOf(context), { cause });
+}
+
 /** A POST/PATCH whose outcome is unknown. `cause` is the connection, timeout or server error. */
 export function ambiguousWriteError(context: ErrorContext, reason: string, cause: NeonError): NeonAmbiguousWriteError {
   const requestId = cause instanceof NeonApiError ? cause.requestId : context.requestId;
