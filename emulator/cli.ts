@@ -1,6 +1,7 @@
 /**
  * `npm run neon-local -- --port <p> [--host 127.0.0.1] [--api-key <key>] [--state-file <path>]
- *   [--operation-delay-ms <n>] [--rate-limit <requests-per-minute> | --no-rate-limit]`
+ *   [--operation-delay-ms <n>] [--rate-limit <requests-per-minute> | --no-rate-limit]
+ *   [--data-plane [--postgres-port <p>] [--max-running <n>]]`
  *
  * Runs the local Neon API in the foreground and prints one line with its base URL and API key.
  * Ctrl-C (SIGINT) or SIGTERM stops it after saving the state. Exit codes: 0 after a clean stop,
@@ -12,7 +13,8 @@ import { startNeonLocal, type NeonLocalOptions } from "./index";
 export const cliUsage =
   "usage: neon-local --port <p> [--host 127.0.0.1] [--api-key <key>] [--state-file <path>]\n" +
   "                  [--operation-delay-ms <n>] [--rate-limit <requests-per-minute> | --no-rate-limit]\n" +
-  "                  [--rate-limit-per-route <requests-per-second>]\n";
+  "                  [--rate-limit-per-route <requests-per-second>]\n" +
+  "                  [--data-plane [--postgres-port <p>] [--max-running <n>]]\n";
 
 /** Bad command-line arguments; the message names the flag. */
 export class CliUsageError extends Error {
@@ -50,6 +52,9 @@ export function parseCliOptions(argv: string[]): NeonLocalOptions {
         "rate-limit": { type: "string" },
         "no-rate-limit": { type: "boolean" },
         "rate-limit-per-route": { type: "string" },
+        "data-plane": { type: "boolean" },
+        "postgres-port": { type: "string" },
+        "max-running": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -67,6 +72,11 @@ export function parseCliOptions(argv: string[]): NeonLocalOptions {
   if (parsed["api-key"] !== undefined && parsed["api-key"].trim() === "") throw new CliUsageError("--api-key must not be empty");
   if (parsed.host !== undefined && parsed.host.trim() === "") throw new CliUsageError("--host must not be empty");
   if (parsed["state-file"] !== undefined && parsed["state-file"].trim() === "") throw new CliUsageError("--state-file must not be empty");
+  if (!parsed["data-plane"] && (parsed["postgres-port"] !== undefined || parsed["max-running"] !== undefined)) {
+    throw new CliUsageError("--postgres-port and --max-running need --data-plane");
+  }
+  const postgresPort = integerOption("postgres-port", parsed["postgres-port"], 0, 65535);
+  const maxRunning = integerOption("max-running", parsed["max-running"], 1, 1000);
   return {
     port: integerOption("port", parsed.port, 0, 65535) ?? 4010,
     host: parsed.host ?? "127.0.0.1",
@@ -76,6 +86,9 @@ export function parseCliOptions(argv: string[]): NeonLocalOptions {
     rateLimit: parsed["no-rate-limit"]
       ? false
       : { ...(perMinute !== undefined ? { perMinute } : {}), ...(perSecondPerRoute !== undefined ? { perSecondPerRoute } : {}) },
+    ...(parsed["data-plane"]
+      ? { dataPlane: { ...(postgresPort !== undefined ? { port: postgresPort } : {}), ...(maxRunning !== undefined ? { maxRunning } : {}) } }
+      : {}),
   };
 }
 
@@ -98,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const neon = await startNeonLocal(options);
   // One line, so scripts can read it; the key is a local development key, never a real one.
-  process.stdout.write(`neon-local listening on ${neon.url} api-key ${neon.apiKey}\n`);
+  process.stdout.write(`neon-local listening on ${neon.url} api-key ${neon.apiKey}${neon.dataPlane ? ` postgres ${neon.dataPlane.address}` : ""}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -13,6 +13,7 @@ import { defaultOrganizations, initialState, type OrganizationSeed } from "./see
 import { answerMalformedRequest, apiPrefix, createRequestListener, type Exchange, type RequestLogEntry } from "./server";
 import type { NeonLocalState } from "./store";
 import { World } from "./world";
+import { DataPlane, type DataPlaneOptions } from "./dataPlane";
 
 export interface NeonLocalOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -39,6 +40,12 @@ export interface NeonLocalOptions {
   random?: () => number;
   /** Called with every request/response pair (the conformance suite validates them). */
   onExchange?: (exchange: Exchange) => void;
+  /**
+   * Serve every branch as a real Postgres database (PGlite) behind one loopback port, and make
+   * connection URIs point there. Off by default: the API alone starts in milliseconds; this costs
+   * seconds and memory per running branch. `true` or the data plane's options.
+   */
+  dataPlane?: boolean | DataPlaneOptions;
 }
 
 export interface NeonLocal {
@@ -53,6 +60,8 @@ export interface NeonLocal {
   clock: Clock;
   /** The live state (read it in tests; change it only through the API). */
   state(): NeonLocalState;
+  /** The data plane, when `dataPlane` was asked for. */
+  dataPlane: DataPlane | undefined;
   close(): Promise<void>;
 }
 
@@ -76,6 +85,10 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const rateLimiter =
     options.rateLimit === false ? undefined : new RateLimiter({ ...neonRateLimits, ...(options.rateLimit ?? {}) }, clock);
   const requestLog: RequestLogEntry[] = [];
+  const dataPlane = options.dataPlane
+    ? await DataPlane.start(() => world.state, () => clock.now(), options.dataPlane === true ? {} : options.dataPlane)
+    : undefined;
+  world.postgresAddress = dataPlane?.address;
 
   const server: Server = createServer(
     createRequestListener({
@@ -87,7 +100,10 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
       requestLogLimit,
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       onExchange: options.onExchange,
-      onMutation: () => saver?.schedule(),
+      onMutation: () => {
+        dataPlane?.reconcile();
+        saver?.schedule();
+      },
       admin: { faults, requestLog, clock },
     }),
   );
@@ -114,11 +130,14 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
     requestLog,
     clock,
     state: () => world.state,
+    dataPlane,
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }).then(() => saver?.flush());
+      })
+        .then(() => saver?.flush())
+        .then(() => dataPlane?.close());
       return closed;
     },
   };
@@ -130,3 +149,4 @@ export type { Exchange, RequestLogEntry } from "./server";
 export type { NeonLocalState } from "./store";
 export { defaultOrganizations, regions, type OrganizationSeed } from "./seed";
 export { neonRateLimits, type RateLimitSettings } from "./rateLimit";
+export { DataPlane, type DataPlaneOptions } from "./dataPlane";

@@ -73,7 +73,7 @@ export function renderProjectListItem(world: World, record: ProjectRecord): Reco
 }
 
 export function renderBranch(record: BranchRecord): Record<string, unknown> {
-  const { lsn: _lsn, restore_target_id: _target, ...visible } = record.branch;
+  const { lsn: _lsn, restore_target_id: _target, schema_source_id: _schemaSource, ...visible } = record.branch;
   return {
     ...visible,
     cpu_used_sec: 0,
@@ -106,8 +106,16 @@ export function renderSnapshot(s: SnapshotData): Record<string, unknown> {
  * A `postgresql://` URI for a role on a compute. Hosts are Neon-shaped; a later issue points them
  * at real local databases.
  */
-export function connectionUri(host: string, role: RoleRecord, database: string): string {
-  return `postgresql://${encodeURIComponent(role.name)}:${encodeURIComponent(role.password)}@${host}/${encodeURIComponent(database)}?sslmode=require`;
+/**
+ * A connection URI as Neon writes it; with the data plane on (`postgresAddress`), one that reaches
+ * the compute's local database: the data plane's port, and the compute named in `options` (Neon's
+ * way for clients without SNI), since `ep-….neon.tech` does not resolve to this machine.
+ */
+export function connectionUri(host: string, role: RoleRecord, database: string, postgresAddress?: string): string {
+  const credentials = `${encodeURIComponent(role.name)}:${encodeURIComponent(role.password)}`;
+  if (postgresAddress === undefined) return `postgresql://${credentials}@${host}/${encodeURIComponent(database)}?sslmode=require`;
+  const endpointId = host.split(".")[0]!.replace(/-pooler$/, "");
+  return `postgresql://${credentials}@${postgresAddress}/${encodeURIComponent(database)}?sslmode=require&options=endpoint%3D${endpointId}`;
 }
 
 /** The read-write compute of a branch, if it has one. */

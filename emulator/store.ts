@@ -68,6 +68,8 @@ export interface BranchData {
   lsn: number;
   /** Internal: for a restored branch, the branch a later finalize_restore replaces. */
   restore_target_id?: string;
+  /** Internal: for a schema-only branch (a new root), the branch whose schema it copied (the data plane copies it). */
+  schema_source_id?: string;
 }
 
 export interface RoleRecord {

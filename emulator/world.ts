@@ -25,6 +25,9 @@ export class World {
   /** Set by every successful mutation; the persistence layer saves and clears it. */
   dirty = false;
 
+  /** `127.0.0.1:<port>` of the data plane's Postgres front, when computes serve real databases. */
+  postgresAddress: string | undefined;
+
   /** Branch and endpoint ids in use or handed out since start (built on first use). */
   private issuedIds: Set<string> | undefined;
 

@@ -186,6 +186,7 @@ export const branchRoutes: RouteDefinition[] = [
       if (b.expires_at !== undefined) {
         branch.branch.ttl_interval_seconds = Math.round((Date.parse(b.expires_at) - world.now()) / 1000);
       }
+      if (schemaOnly) branch.branch.schema_source_id = parent.branch.id;
       copyRolesAndDatabases(world, parent, branch);
       record.branches[branch.branch.id] = branch;
       const endpoints: EndpointData[] = endpointsReq.map((e) =>
@@ -220,7 +221,7 @@ export const branchRoutes: RouteDefinition[] = [
               databases
                 .filter((d) => d.owner_name === role.name)
                 .map((db) => ({
-                  connection_uri: connectionUri(rw.host, role, db.name),
+                  connection_uri: connectionUri(rw.host, role, db.name, world.postgresAddress),
                   connection_parameters: {
                     database: db.name,
                     password: role.password,

@@ -235,7 +235,7 @@ export const projectRoutes: RouteDefinition[] = [
           project: renderProject(world, record),
           connection_uris: [
             {
-              connection_uri: connectionUri(endpoint.host, role, databaseName),
+              connection_uri: connectionUri(endpoint.host, role, databaseName, world.postgresAddress),
               connection_parameters: {
                 database: databaseName,
                 password: role.password,
@@ -321,7 +321,7 @@ export const projectRoutes: RouteDefinition[] = [
       if (!role) throw apiErrors.notFound("role", q.role_name);
       if (!branch.databases[q.database_name]) throw apiErrors.notFound("database", q.database_name);
       const host = world.endpointHost(endpoint.id, endpoint.region_id, q.pooled === true);
-      return { status: 200, body: { uri: connectionUri(host, role, q.database_name) } };
+      return { status: 200, body: { uri: connectionUri(host, role, q.database_name, world.postgresAddress) } };
     },
   },
 ];

@@ -43,9 +43,14 @@ describe("local Neon API: command line", () => {
       });
       assert.equal(parseCliOptions(["--no-rate-limit"]).rateLimit, false);
       assert.equal(parseCliOptions(["--port=65535"]).port, 65535);
+      assert.equal(parseCliOptions([]).dataPlane, undefined);
+      assert.deepEqual(parseCliOptions(["--data-plane"]).dataPlane, {});
+      assert.deepEqual(parseCliOptions(["--data-plane", "--postgres-port", "5433", "--max-running", "2"]).dataPlane, { port: 5433, maxRunning: 2 });
     });
 
     const bad: [string[], RegExp][] = [
+      [["--postgres-port", "5433"], /--postgres-port and --max-running need --data-plane/],
+      [["--data-plane", "--max-running", "0"], /--max-running must be between 1 and 1000, got 0/],
       [["--port", "abc"], /--port must be a whole number, got "abc"/],
       [["--port", "-1"], /--port/],
       [["--port", "65536"], /--port must be between 0 and 65535, got 65536/],

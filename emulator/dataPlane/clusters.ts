@@ -1,0 +1,294 @@
+/**
+ * One embedded Postgres cluster (PGlite, Postgres compiled to WebAssembly) per branch and per
+ * snapshot, each a data directory on disk. A branch starts as a copy of its parent as of the moment
+ * it is made: a running parent is dumped at once (PGlite runs the dump in the same queue as the
+ * queries, so no later write gets in), a stopped one is copied as files. A cluster runs only while
+ * its compute serves connections: started on demand (a copy's data is loaded at its first start),
+ * stopped when idle or to make room under the cap on running clusters (each costs a lot of memory),
+ * least recently used first.
+ *
+ * A PGlite instance serves one database, as one role, at a time (it is Postgres in single-user
+ * mode): connections to a branch share its running instance (pglite-socket multiplexes them,
+ * keeping each transaction to its connection), and a connection to another database of the branch
+ * waits until the first one's connections have closed.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+/** What the API says a cluster holds: Postgres is brought to match before a database is opened. */
+export interface ClusterContents {
+  readonly roles: readonly string[];
+  readonly databases: readonly { readonly name: string; readonly owner: string }[];
+}
+
+export interface RunningDatabase {
+  readonly database: string;
+  /** The internal loopback port of this database's pglite-socket server. */
+  readonly port: number;
+}
+
+interface Running extends RunningDatabase {
+  readonly db: PGlite;
+  readonly server: PGLiteSocketServer;
+  connections: number;
+}
+
+interface Cluster {
+  readonly dir: string;
+  /** Data to load at the first start (a dump of the parent, being made or made), else the files in `dir`. */
+  source: Promise<Blob> | undefined;
+  /** Databases known to exist in the files (so a start can open one directly). */
+  databases: Set<string>;
+  /** Databases whose tables are emptied at their next opening (a schema-only branch). */
+  emptyOnOpen: Set<string>;
+  contents: ClusterContents;
+  running: Running | undefined;
+  /** A start or stop in progress: the next one waits for it. */
+  busy: Promise<unknown>;
+  lastUsed: number;
+}
+
+/** Postgres's own databases: never created or dropped to match the API. */
+const systemDatabases = new Set(["postgres", "template0", "template1"]);
+
+// One initdb per process (about five seconds): every new project's cluster is a copy of it.
+let template: Promise<Blob> | undefined;
+function templateDump(): Promise<Blob> {
+  template ??= (async () => {
+    const db = await PGlite.create();
+    try {
+      return await db.dumpDataDir("none");
+    } finally {
+      await db.close();
+    }
+  })();
+  return template;
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export class Clusters {
+  readonly #root: string;
+  readonly #maxRunning: number;
+  readonly #now: () => number;
+  readonly #clusters = new Map<string, Cluster>();
+
+  constructor(options: { root: string; maxRunning: number; now: () => number }) {
+    this.#root = options.root;
+    this.#maxRunning = options.maxRunning;
+    this.#now = options.now;
+    fs.mkdirSync(this.#root, { recursive: true });
+  }
+
+  has(key: string): boolean {
+    return this.#clusters.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.#clusters.keys()];
+  }
+
+  /** A new, empty cluster (a new project's default branch). */
+  createEmpty(key: string, contents: ClusterContents): void {
+    const cluster = this.#add(key, contents);
+    cluster.source = templateDump();
+    cluster.databases = new Set(["postgres"]);
+  }
+
+  /** A copy of `from` as it is now (a branch, a snapshot, a restore); `schemaOnly` empties its tables. */
+  fork(from: string, to: string, contents: ClusterContents, schemaOnly = false): void {
+    const parent = this.#get(from);
+    const cluster = this.#add(to, contents);
+    cluster.databases = new Set(parent.databases);
+    if (parent.running) cluster.source = parent.running.db.dumpDataDir("none");
+    else if (parent.source) cluster.source = parent.source;
+    else fs.cpSync(parent.dir, cluster.dir, { recursive: true });
+    cluster.emptyOnOpen = schemaOnly ? new Set(contents.databases.map((d) => d.name)) : new Set(parent.emptyOnOpen);
+  }
+
+  /**
+   * Records what the API now says the cluster holds. A running database gets new roles at once (its
+   * role may create roles, as Neon's may); databases are made, as Postgres's superuser, when one of
+   * them is next opened.
+   */
+  async setContents(key: string, contents: ClusterContents): Promise<void> {
+    const cluster = this.#get(key);
+    cluster.contents = contents;
+    const running = cluster.running;
+    if (running) await this.#syncRoles(cluster, running.db);
+  }
+
+  /** The running database `database` of `key`, started if need be (waits for a start in progress). */
+  async open(key: string, database: string): Promise<RunningDatabase> {
+    const cluster = this.#get(key);
+    const run = async (): Promise<Running> => {
+      if (cluster.running?.database === database) return cluster.running;
+      if (cluster.running) {
+        if (cluster.running.connections > 0) throw new ClusterBusyError(database, cluster.running.database);
+        await this.#stop(cluster);
+      }
+      await this.#makeRoom(cluster);
+      return this.#start(cluster, database);
+    };
+    const started = cluster.busy.then(run, run);
+    cluster.busy = started.catch(() => undefined);
+    const running = await started;
+    cluster.lastUsed = this.#now();
+    return running;
+  }
+
+  /** Counts a connection to the running cluster (it is not stopped while any is open). */
+  connected(key: string, delta: 1 | -1): void {
+    const running = this.#clusters.get(key)?.running;
+    if (!running) return;
+    running.connections += delta;
+    this.#clusters.get(key)!.lastUsed = this.#now();
+  }
+
+  isRunning(key: string): boolean {
+    return this.#clusters.get(key)?.running !== undefined;
+  }
+
+  runningCount(): number {
+    return [...this.#clusters.values()].filter((c) => c.running).length;
+  }
+
+  /** Stops a running cluster (its files stay). Open connections are cut by the caller first. */
+  async stop(key: string): Promise<void> {
+    const cluster = this.#clusters.get(key);
+    if (!cluster) return;
+    const stop = () => this.#stop(cluster);
+    const stopped = cluster.busy.then(stop, stop);
+    cluster.busy = stopped.catch(() => undefined);
+    await stopped;
+  }
+
+  /** Stops and forgets a cluster, removing its files. */
+  async remove(key: string): Promise<void> {
+    const cluster = this.#clusters.get(key);
+    if (!cluster) return;
+    await this.stop(key);
+    this.#clusters.delete(key);
+    fs.rmSync(cluster.dir, { recursive: true, force: true });
+  }
+
+  /** Keys of running clusters with no connection since `idleSinceMs`. */
+  idleSince(idleSinceMs: number): string[] {
+    return [...this.#clusters].filter(([, c]) => c.running && c.running.connections === 0 && c.lastUsed <= idleSinceMs).map(([k]) => k);
+  }
+
+  async close(): Promise<void> {
+    for (const key of this.#clusters.keys()) await this.stop(key).catch(() => undefined);
+  }
+
+  #add(key: string, contents: ClusterContents): Cluster {
+    if (this.#clusters.has(key)) throw new Error(`cluster ${key} already exists`);
+    const dir = path.join(this.#root, key.replace(/[^a-z0-9-]+/gi, "_"));
+    fs.rmSync(dir, { recursive: true, force: true });
+    const cluster: Cluster = {
+      dir,
+      source: undefined,
+      databases: new Set(),
+      emptyOnOpen: new Set(),
+      contents,
+      running: undefined,
+      busy: Promise.resolve(),
+      lastUsed: this.#now(),
+    };
+    this.#clusters.set(key, cluster);
+    return cluster;
+  }
+
+  #get(key: string): Cluster {
+    const cluster = this.#clusters.get(key);
+    if (!cluster) throw new Error(`no cluster ${key}`);
+    return cluster;
+  }
+
+  /** Stops the least recently used idle clusters until one more fits under the cap. */
+  async #makeRoom(starting: Cluster): Promise<void> {
+    const running = [...this.#clusters.values()].filter((c) => c.running && c !== starting);
+    let excess = running.length + 1 - this.#maxRunning;
+    for (const cluster of running.filter((c) => c.running!.connections === 0).sort((a, b) => a.lastUsed - b.lastUsed)) {
+      if (excess <= 0) break;
+      await this.#stop(cluster);
+      excess -= 1;
+    }
+  }
+
+  async #start(cluster: Cluster, database: string): Promise<Running> {
+    const source = cluster.source === undefined ? undefined : await cluster.source;
+    const owner = cluster.contents.databases.find((d) => d.name === database)?.owner;
+    if (owner === undefined && !systemDatabases.has(database)) throw new UnknownDatabaseError(database);
+    // Bring Postgres to what the API says (roles, databases) as its superuser, on a database that exists.
+    const adminDatabase = cluster.databases.has(database) ? database : "postgres";
+    let db = await PGlite.create({ dataDir: cluster.dir, database: adminDatabase, ...(source ? { loadDataDir: source } : {}) });
+    cluster.source = undefined;
+    try {
+      await this.#syncContents(cluster, db);
+      if (cluster.emptyOnOpen.has(database) && adminDatabase === database) await emptyTables(db);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    await db.close();
+    db = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres" });
+    if (cluster.emptyOnOpen.delete(database) && adminDatabase !== database) await emptyTables(db);
+    const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 100 });
+    await server.start();
+    const port = Number(server.getServerConn().split(":").pop());
+    cluster.running = { db, server, database, port, connections: 0 };
+    return cluster.running;
+  }
+
+  async #syncRoles(cluster: Cluster, db: PGlite): Promise<void> {
+    const roles = new Set((await db.query<{ rolname: string }>("select rolname from pg_roles")).rows.map((r) => r.rolname));
+    for (const role of cluster.contents.roles) {
+      // As Neon's roles (members of neon_superuser): they may create roles and databases.
+      if (!roles.has(role)) await db.exec(`create role ${quoteIdent(role)} login createrole createdb`);
+    }
+  }
+
+  async #syncContents(cluster: Cluster, db: PGlite): Promise<void> {
+    await this.#syncRoles(cluster, db);
+    const existing = new Set((await db.query<{ datname: string }>("select datname from pg_database")).rows.map((r) => r.datname));
+    for (const { name, owner } of cluster.contents.databases) {
+      if (!existing.has(name)) await db.exec(`create database ${quoteIdent(name)} owner ${quoteIdent(owner)}`);
+    }
+    const wanted = new Set(cluster.contents.databases.map((d) => d.name));
+    for (const name of existing) {
+      if (!wanted.has(name) && !systemDatabases.has(name) && name !== cluster.running?.database) await db.exec(`drop database ${quoteIdent(name)}`);
+    }
+    cluster.databases = new Set([...systemDatabases, ...wanted]);
+  }
+
+  async #stop(cluster: Cluster): Promise<void> {
+    const running = cluster.running;
+    if (!running) return;
+    cluster.running = undefined;
+    await running.server.stop();
+    await running.db.close();
+  }
+}
+
+/** Empties every table of the open database (a schema-only branch keeps the schema, not the rows). */
+async function emptyTables(db: PGlite): Promise<void> {
+  const tables = await db.query<{ name: string }>(
+    "select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname not in ('pg_catalog', 'information_schema')",
+  );
+  if (tables.rows.length > 0) await db.exec(`truncate ${tables.rows.map((t) => t.name).join(", ")} cascade`);
+}
+
+export class ClusterBusyError extends Error {
+  constructor(wanted: string, open: string) {
+    super(`database ${wanted} cannot be opened while database ${open} of the same branch has connections (the local compute serves one database at a time)`);
+  }
+}
+
+export class UnknownDatabaseError extends Error {
+  constructor(database: string) {
+    super(`database "${database}" does not exist`);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The data plane of the local Neon API: every branch a real Postgres database (PGlite), reached
+ * through one loopback port that routes by compute like Neon's proxy (front.ts). It follows the
+ * API's state after every change (`reconcile`): a new branch is a copy of its parent as of that
+ * moment (schema only when asked), a snapshot a copy of its branch, a restored branch a copy of the
+ * snapshot; roles and databases the API creates exist in Postgres; a compute moved by a
+ * `finalize_restore` reaches the restored branch behind the same connection URI, and the
+ * connections it had are cut, as a restart of the compute would.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type * as net from "node:net";
+import type { NeonLocalState, ProjectRecord } from "../store";
+import { type ClusterContents, Clusters } from "./clusters";
+import { type PostgresFront, type Route, startFront } from "./front";
+
+export interface DataPlaneOptions {
+  /** Port of the Postgres front; 0 (the default) picks a free one. */
+  port?: number;
+  /** Where the clusters' files live; a temporary folder (removed at close) by default. */
+  dataDir?: string;
+  /** At most this many clusters run at once (each costs about 100 MB or more); default 4. */
+  maxRunning?: number;
+}
+
+const branchKey = (projectId: string, branchId: string) => `${projectId}/${branchId}`;
+const snapshotKey = (projectId: string, snapshotId: string) => `${projectId}/snapshot-${snapshotId}`;
+
+export class DataPlane {
+  readonly #clusters: Clusters;
+  readonly #state: () => NeonLocalState;
+  readonly #ownedDir: string | undefined;
+  #front: PostgresFront | undefined;
+  /** What each cluster was last told it holds (to send only changes). */
+  readonly #contents = new Map<string, string>();
+  /** Open client connections by endpoint, with the cluster each was joined to. */
+  readonly #connections = new Map<string, Set<{ socket: net.Socket; cluster: string }>>();
+
+  private constructor(state: () => NeonLocalState, clusters: Clusters, ownedDir: string | undefined) {
+    this.#state = state;
+    this.#clusters = clusters;
+    this.#ownedDir = ownedDir;
+  }
+
+  static async start(state: () => NeonLocalState, now: () => number, options: DataPlaneOptions = {}): Promise<DataPlane> {
+    const ownedDir = options.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "neon-local-data-")) : undefined;
+    const clusters = new Clusters({ root: options.dataDir ?? ownedDir!, maxRunning: options.maxRunning ?? 4, now });
+    const plane = new DataPlane(state, clusters, ownedDir);
+    plane.reconcile();
+    plane.#front = await startFront("127.0.0.1", options.port ?? 0, {
+      route: (request) => plane.#route(request),
+      open: (cluster, database) => clusters.open(cluster, database),
+      connected: (cluster, endpointId, socket, delta) => plane.#connected(cluster, endpointId, socket, delta),
+    });
+    return plane;
+  }
+
+  /** `127.0.0.1:<port>`: where connection URIs point. */
+  get address(): string {
+    return `127.0.0.1:${this.#front!.port}`;
+  }
+
+  /** How many branch databases are running. */
+  runningCount(): number {
+    return this.#clusters.runningCount();
+  }
+
+  /** Whether the branch's database is running (its compute active). */
+  isRunning(projectId: string, branchId: string): boolean {
+    return this.#clusters.isRunning(branchKey(projectId, branchId));
+  }
+
+  /**
+   * Brings the clusters in line with the API's state. Called right after every change the API
+   * accepts, before its answer is sent, so that a branch is copied from its parent before anyone
+   * can learn of it (and write to the parent after it).
+   */
+  reconcile(): void {
+    const state = this.#state();
+    const wanted = new Set<string>();
+    for (const record of Object.values(state.projects)) {
+      const branches = Object.values(record.branches).sort((a, b) => a.branch.created_at.localeCompare(b.branch.created_at));
+      // Parents before children, snapshots before the branches restored from them.
+      for (let pass = 0; pass < 2; pass += 1) {
+        for (const { branch } of branches) {
+          const key = branchKey(record.project.id, branch.id);
+          wanted.add(key);
+          if (this.#clusters.has(key)) continue;
+          const contents = branchContents(record, branch.id);
+          const fromSnapshot = branch.restored_from ? snapshotKey(record.project.id, branch.restored_from) : undefined;
+          const parentId = branch.parent_id ?? branch.schema_source_id;
+          const fromParent = parentId ? branchKey(record.project.id, parentId) : undefined;
+          if (fromSnapshot && this.#clusters.has(fromSnapshot)) this.#clusters.fork(fromSnapshot, key, contents);
+          else if (fromParent && this.#clusters.has(fromParent)) this.#clusters.fork(fromParent, key, contents, branch.init_source === "schema-only");
+          else if (pass === 1) this.#clusters.createEmpty(key, contents);
+          else continue;
+          this.#contents.set(key, JSON.stringify(contents));
+        }
+        for (const snapshot of Object.values(record.snapshots)) {
+          const key = snapshotKey(record.project.id, snapshot.id);
+          wanted.add(key);
+          const source = branchKey(record.project.id, snapshot.source_branch_id);
+          if (!this.#clusters.has(key) && this.#clusters.has(source)) this.#clusters.fork(source, key, branchContents(record, snapshot.source_branch_id));
+        }
+      }
+      for (const { branch } of branches) {
+        const key = branchKey(record.project.id, branch.id);
+        const contents = branchContents(record, branch.id);
+        const text = JSON.stringify(contents);
+        if (this.#contents.get(key) !== text) {
+          this.#contents.set(key, text);
+          this.#clusters.setContents(key, contents).catch((err) => console.error(`neon-local: syncing roles and databases of ${key}: ${(err as Error).message}`));
+        }
+      }
+      this.#cutMovedConnections(record);
+    }
+    for (const key of this.#clusters.keys()) {
+      if (!wanted.has(key)) {
+        this.#contents.delete(key);
+        this.#clusters.remove(key).catch(() => undefined);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#front?.close();
+    await this.#clusters.close();
+    if (this.#ownedDir) fs.rmSync(this.#ownedDir, { recursive: true, force: true });
+  }
+
+  #route(request: { endpointId: string | undefined; user: string; database: string; password: string }): Route {
+    if (request.endpointId === undefined) {
+      return {
+        refused: [
+          "08004",
+          "Endpoint ID is not specified. Pass the endpoint ID (the first part of the compute's host name) as a parameter: '?options=endpoint%3D<endpoint-id>', or in the password: 'endpoint=<endpoint-id>;<password>'.",
+        ],
+      };
+    }
+    for (const record of Object.values(this.#state().projects)) {
+      const endpoint = record.endpoints[request.endpointId];
+      if (!endpoint) continue;
+      if (endpoint.disabled) return { refused: ["08004", `the compute ${endpoint.id} is disabled`] };
+      const branch = record.branches[endpoint.branch_id]!;
+      const role = branch.roles[request.user];
+      if (!role || role.authentication_method !== "password" || role.password !== request.password) {
+        return { refused: ["28P01", `password authentication failed for user "${request.user}"`] };
+      }
+      if (!branch.databases[request.database]) return { refused: ["3D000", `database "${request.database}" does not exist`] };
+      return { cluster: branchKey(record.project.id, endpoint.branch_id), endpointId: endpoint.id, database: request.database };
+    }
+    return { refused: ["08004", "The requested endpoint could not be found, or you don't have access to it."] };
+  }
+
+  #connected(cluster: string, endpointId: string, socket: net.Socket, delta: 1 | -1): void {
+    this.#clusters.connected(cluster, delta);
+    let open = this.#connections.get(endpointId);
+    if (!open) this.#connections.set(endpointId, (open = new Set()));
+    if (delta === 1) open.add({ socket, cluster });
+    else for (const entry of open) if (entry.socket === socket) open.delete(entry);
+  }
+
+  /** A compute moved to another branch, suspended, disabled or deleted drops its connections. */
+  #cutMovedConnections(record: ProjectRecord): void {
+    for (const [endpointId, open] of this.#connections) {
+      const endpoint = record.endpoints[endpointId];
+      for (const entry of open) {
+        if (!entry.cluster.startsWith(`${record.project.id}/`)) continue;
+        const serves = endpoint && !endpoint.disabled && endpoint.pending_state !== "idle" && branchKey(record.project.id, endpoint.branch_id) === entry.cluster;
+        if (!serves) entry.socket.destroy();
+      }
+    }
+  }
+}
+
+function branchContents(record: ProjectRecord, branchId: string): ClusterContents {
+  const branch = record.branches[branchId]!;
+  return {
+    roles: Object.values(branch.roles).map((r) => r.name).sort(),
+    databases: Object.values(branch.databases)
+      .map((d) => ({ name: d.name, owner: d.owner_name }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
