@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
 import { systemClock, type Clock } from "./clock";
 import { FaultController } from "./faults";
 import { newDevelopmentApiKey } from "./ids";
@@ -43,7 +44,8 @@ export interface NeonLocalOptions {
   /**
    * Serve every branch as a real Postgres database (PGlite) behind one loopback port, and make
    * connection URIs point there. Off by default: the API alone starts in milliseconds; this costs
-   * seconds and memory per running branch. `true` or the data plane's options.
+   * seconds and memory per running branch. `true` or the data plane's options. With `stateFile`,
+   * the data is kept beside it (`state.json` → `state.data/`) and survives a restart.
    */
   dataPlane?: boolean | DataPlaneOptions;
 }
@@ -85,9 +87,7 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const rateLimiter =
     options.rateLimit === false ? undefined : new RateLimiter({ ...neonRateLimits, ...(options.rateLimit ?? {}) }, clock);
   const requestLog: RequestLogEntry[] = [];
-  const dataPlane = options.dataPlane
-    ? await DataPlane.start(() => world.state, () => clock.now(), options.dataPlane === true ? {} : options.dataPlane)
-    : undefined;
+  const dataPlane = options.dataPlane ? await DataPlane.start(() => world.state, () => clock.now(), dataPlaneOptions(options)) : undefined;
   world.postgresAddress = dataPlane?.address;
 
   const server: Server = createServer(
@@ -141,6 +141,14 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
       return closed;
     },
   };
+}
+
+/** The data plane's options; with a state file, its data is kept beside it (`state.json` → `state.data/`). */
+function dataPlaneOptions(options: NeonLocalOptions): DataPlaneOptions {
+  const asked = options.dataPlane === true || options.dataPlane === undefined || options.dataPlane === false ? {} : options.dataPlane;
+  if (asked.dataDir !== undefined || options.stateFile === undefined) return asked;
+  const file = path.resolve(options.stateFile);
+  return { ...asked, dataDir: path.join(path.dirname(file), `${path.basename(file, ".json")}.data`) };
 }
 
 export { ManualClock, systemClock, type Clock } from "./clock";

@@ -4,7 +4,7 @@
  * file. Saves are coalesced (at most one per `debounceMs`) and flushed on close. A failed background
  * save is reported as a warning and the server keeps serving; a failed save at close rejects close().
  */
-import { mkdirSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, closeSync, existsSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync, renameSync, writeFileSync, fsyncSync, closeSync, existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { reviveStateDicts, type NeonLocalState } from "./store";
 
@@ -25,11 +25,16 @@ export function loadState(file: string): NeonLocalState | undefined {
 }
 
 export function saveStateAtomically(file: string, state: NeonLocalState): void {
+  writeFileAtomically(file, JSON.stringify(state));
+}
+
+/** Writes a file so that a crash leaves either the old one or the new one whole: a fsynced temporary file, then a rename. */
+export function writeFileAtomically(file: string, data: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, "w", 0o600);
   try {
-    writeSync(fd, JSON.stringify(state));
+    writeFileSync(fd, data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

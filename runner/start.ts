@@ -1,18 +1,20 @@
 /**
- * `npm start`: the main job. Starts the local Neon API (state in `.neon-local/`), makes sure the
+ * `npm start`: the main job. Starts the local Neon API (state in `.neon-local/`) with its data plane
+ * (every branch a real Postgres database on 127.0.0.1:5433, data in `.neon-local/state.data/`), makes sure the
  * Pulumi engine is there, runs `pulumi up` of the `dev` tenant stack against it with the engine's
  * progress streamed, prints the tenant's outputs (secrets masked unless `--show-secrets`), and
  * keeps the local Neon API serving until Ctrl-C; `--once` exits after the update. A second run
  * finds everything in place: no changes, no Neon API writes.
  *
- * usage: npm start -- [--once] [--show-secrets] [--stack dev] [--port 4010] [--state-dir .neon-local]
- *                     [--operation-delay-ms 300]
+ * usage: npm start -- [--once] [--show-secrets] [--stack dev] [--port 4010] [--postgres-port 5433]
+ *                     [--state-dir .neon-local] [--operation-delay-ms 300]
  * Exit codes: 0 done, 1 the update or the setup failed, 2 bad arguments, 130 interrupted.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startNeonLocal, type NeonLocal } from "../emulator";
+import { NeonClient } from "../provider/client";
 import { ensureEngine } from "./engine";
 import { packageRoot } from "./packageRoot";
 import { hasNoChanges, renderChangeSummary, renderOutputs } from "./report";
@@ -23,12 +25,13 @@ export interface StartOptions {
   showSecrets: boolean;
   stack: string;
   port: number;
+  postgresPort: number;
   stateDir: string;
   operationDelayMs: number;
 }
 
 export const startUsage =
-  "usage: npm start -- [--once] [--show-secrets] [--stack dev] [--port 4010] [--state-dir .neon-local] [--operation-delay-ms 300]\n";
+  "usage: npm start -- [--once] [--show-secrets] [--stack dev] [--port 4010] [--postgres-port 5433] [--state-dir .neon-local] [--operation-delay-ms 300]\n";
 
 export class StartUsageError extends Error {}
 
@@ -48,6 +51,7 @@ export function parseStartOptions(argv: string[], root: string): StartOptions {
         "show-secrets": { type: "boolean" },
         stack: { type: "string" },
         port: { type: "string" },
+        "postgres-port": { type: "string" },
         "state-dir": { type: "string" },
         "operation-delay-ms": { type: "string" },
       },
@@ -64,6 +68,7 @@ export function parseStartOptions(argv: string[], root: string): StartOptions {
     showSecrets: values["show-secrets"] ?? false,
     stack,
     port: wholeNumber("port", values.port, 4010, 65535),
+    postgresPort: wholeNumber("postgres-port", values["postgres-port"], 5433, 65535),
     stateDir: path.resolve(root, values["state-dir"] ?? ".neon-local"),
     operationDelayMs: wholeNumber("operation-delay-ms", values["operation-delay-ms"], 300, 3_600_000),
   };
@@ -74,7 +79,13 @@ const writeMethods = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 async function runStart(options: StartOptions, interrupted: AbortSignal): Promise<{ neon: NeonLocal; ok: boolean }> {
   const root = packageRoot();
   fs.mkdirSync(options.stateDir, { recursive: true });
-  const neon = await startNeonLocal({ port: options.port, host: "127.0.0.1", stateFile: path.join(options.stateDir, "state.json"), operationDelayMs: options.operationDelayMs });
+  const neon = await startNeonLocal({
+    port: options.port,
+    host: "127.0.0.1",
+    stateFile: path.join(options.stateDir, "state.json"),
+    operationDelayMs: options.operationDelayMs,
+    dataPlane: { port: options.postgresPort },
+  });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`local Neon API: ${neon.url} (state in ${path.relative(process.cwd(), options.stateDir) || "."}/state.json)`);
   try {
@@ -93,6 +104,8 @@ async function runStart(options: StartOptions, interrupted: AbortSignal): Promis
     out(`local Neon API: ${requests.length} requests during the update, ${writes} of them writes`);
     out(`outputs${options.showSecrets ? "" : " (secrets masked; --show-secrets shows them)"}:`);
     out(renderOutputs(result.outputs, options.showSecrets));
+    const projectId = result.outputs.projectId?.value;
+    if (typeof projectId === "string") out(await describePostgres(neon, projectId, options.showSecrets));
     if (hasNoChanges(result.summary.resourceChanges) && writes > 0) out(`warning: no changes, yet ${writes} writes reached the Neon API`);
     return { neon, ok: true };
   } catch (err) {
@@ -100,6 +113,23 @@ async function runStart(options: StartOptions, interrupted: AbortSignal): Promis
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
     return { neon, ok: false };
   }
+}
+
+/**
+ * Where the tenant's active branch answers as a real Postgres database: the address, compute,
+ * database and role, and with `--show-secrets` a psql command with the connection URI (it holds
+ * the password).
+ */
+async function describePostgres(neon: NeonLocal, projectId: string, showSecrets: boolean): Promise<string> {
+  const record = neon.state().projects[projectId];
+  const branch = record && Object.values(record.branches).find((b) => b.branch.default);
+  const database = branch && Object.values(branch.databases)[0];
+  if (!branch || !database) return "postgres: the tenant's project has no default branch with a database";
+  const client = new NeonClient({ apiKey: neon.apiKey, baseUrl: neon.url, logger: false, rateLimit: false });
+  const { uri } = await client.projects.connectionUri(projectId, { branch_id: branch.branch.id, role_name: database.owner_name, database_name: database.name });
+  const endpoint = /endpoint%3D([a-z0-9-]+)/.exec(uri)?.[1] ?? "?";
+  const where = `postgres (the active branch): ${neon.dataPlane?.address ?? "?"}, compute ${endpoint}, database ${database.name}, role ${database.owner_name}`;
+  return showSecrets ? `${where}\n  psql '${uri}'` : `${where} (--show-secrets prints a psql command with the password)`;
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { writeFileAtomically } from "../persistence";
 
 /** What the API says a cluster holds: Postgres is brought to match before a database is opened. */
 export interface ClusterContents {
@@ -37,8 +38,12 @@ interface Running extends RunningDatabase {
 
 interface Cluster {
   readonly dir: string;
-  /** Data to load at the first start (a dump of the parent, being made or made), else the files in `dir`. */
-  source: Promise<Blob> | undefined;
+  /**
+   * Data to load at the first start (a dump of the parent, being made or made, or the empty
+   * template, made only when first needed), else the files in `dir`. A dump is also written next
+   * to `dir` (`<dir>.tar`) once made, so that it survives a restart.
+   */
+  source: Promise<Blob> | "template" | "tar" | undefined;
   /** Databases known to exist in the files (so a start can open one directly). */
   databases: Set<string>;
   /** Databases whose tables are emptied at their next opening (a schema-only branch). */
@@ -69,17 +74,62 @@ function templateDump(): Promise<Blob> {
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
+/** What survives a restart (clusters.json in the root): each cluster's folder and what is known of it. */
+interface Manifest {
+  version: 1;
+  clusters: Record<string, { dir: string; source: "template" | "tar" | "files"; databases: string[]; emptyOnOpen: string[]; contents: ClusterContents }>;
+}
+
 export class Clusters {
   readonly #root: string;
   readonly #maxRunning: number;
   readonly #now: () => number;
   readonly #clusters = new Map<string, Cluster>();
+  /** Dumps being written next to their folders: `close` waits for them. */
+  readonly #writing = new Set<Promise<unknown>>();
 
   constructor(options: { root: string; maxRunning: number; now: () => number }) {
     this.#root = options.root;
     this.#maxRunning = options.maxRunning;
     this.#now = options.now;
     fs.mkdirSync(this.#root, { recursive: true });
+    this.#load();
+  }
+
+  get #manifestFile(): string {
+    return path.join(this.#root, "clusters.json");
+  }
+
+  /** The clusters a previous run left (their data kept in the root), as they were at its last change. */
+  #load(): void {
+    if (!fs.existsSync(this.#manifestFile)) return;
+    const manifest = JSON.parse(fs.readFileSync(this.#manifestFile, "utf8")) as Manifest;
+    for (const [key, saved] of Object.entries(manifest.clusters)) {
+      const dir = path.join(this.#root, saved.dir);
+      // A dump whose tar file was never written (a crash right after the branch was made) cannot be had back.
+      if (saved.source === "tar" && !fs.existsSync(`${dir}.tar`)) continue;
+      if (saved.source === "files" && !fs.existsSync(dir)) continue;
+      this.#clusters.set(key, {
+        dir,
+        source: saved.source === "files" ? undefined : saved.source,
+        databases: new Set(saved.databases),
+        emptyOnOpen: new Set(saved.emptyOnOpen),
+        contents: saved.contents,
+        running: undefined,
+        busy: Promise.resolve(),
+        lastUsed: this.#now(),
+      });
+    }
+  }
+
+  /** Writes the manifest (atomically: a crash leaves the previous one whole). */
+  #save(): void {
+    const clusters: Manifest["clusters"] = {};
+    for (const [key, c] of this.#clusters) {
+      const source = c.source === undefined ? "files" : c.source === "template" ? "template" : "tar";
+      clusters[key] = { dir: path.basename(c.dir), source, databases: [...c.databases], emptyOnOpen: [...c.emptyOnOpen], contents: c.contents };
+    }
+    writeFileAtomically(this.#manifestFile, JSON.stringify({ version: 1, clusters } satisfies Manifest));
   }
 
   has(key: string): boolean {
@@ -93,8 +143,9 @@ export class Clusters {
   /** A new, empty cluster (a new project's default branch). */
   createEmpty(key: string, contents: ClusterContents): void {
     const cluster = this.#add(key, contents);
-    cluster.source = templateDump();
+    cluster.source = "template";
     cluster.databases = new Set(["postgres"]);
+    this.#save();
   }
 
   /** A copy of `from` as it is now (a branch, a snapshot, a restore); `schemaOnly` empties its tables. */
@@ -102,10 +153,32 @@ export class Clusters {
     const parent = this.#get(from);
     const cluster = this.#add(to, contents);
     cluster.databases = new Set(parent.databases);
-    if (parent.running) cluster.source = parent.running.db.dumpDataDir("none");
-    else if (parent.source) cluster.source = parent.source;
+    if (parent.running) cluster.source = this.#keepDump(cluster, parent.running.db.dumpDataDir("none"));
+    else if (parent.source === "template") cluster.source = "template";
+    else if (parent.source === "tar") {
+      fs.copyFileSync(`${parent.dir}.tar`, `${cluster.dir}.tar`);
+      cluster.source = "tar";
+    } else if (parent.source) cluster.source = this.#keepDump(cluster, parent.source);
     else fs.cpSync(parent.dir, cluster.dir, { recursive: true });
     cluster.emptyOnOpen = schemaOnly ? new Set(contents.databases.map((d) => d.name)) : new Set(parent.emptyOnOpen);
+    this.#save();
+  }
+
+  /** Writes a dump next to the cluster's folder once it is made (it then survives a restart). */
+  #keepDump(cluster: Cluster, dump: Promise<Blob>): Promise<Blob> {
+    const kept = dump.then(async (blob) => {
+      // Still wanted, and not started meanwhile (a start consumes the dump itself).
+      if ([...this.#clusters.values()].includes(cluster) && cluster.source === kept) {
+        writeFileAtomically(`${cluster.dir}.tar`, new Uint8Array(await blob.arrayBuffer()));
+        cluster.source = "tar";
+        this.#save();
+      }
+      return blob;
+    });
+    const settled = kept.catch(() => undefined);
+    this.#writing.add(settled);
+    void settled.then(() => this.#writing.delete(settled));
+    return kept;
   }
 
   /**
@@ -116,6 +189,7 @@ export class Clusters {
   async setContents(key: string, contents: ClusterContents): Promise<void> {
     const cluster = this.#get(key);
     cluster.contents = contents;
+    this.#save();
     const running = cluster.running;
     if (running) await this.#syncRoles(cluster, running.db);
   }
@@ -170,8 +244,11 @@ export class Clusters {
     const cluster = this.#clusters.get(key);
     if (!cluster) return;
     await this.stop(key);
+    if (this.#clusters.get(key) !== cluster) return;
     this.#clusters.delete(key);
+    this.#save();
     fs.rmSync(cluster.dir, { recursive: true, force: true });
+    fs.rmSync(`${cluster.dir}.tar`, { force: true });
   }
 
   /** Keys of running clusters with no connection since `idleSinceMs`. */
@@ -180,6 +257,7 @@ export class Clusters {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.#writing);
     for (const key of this.#clusters.keys()) await this.stop(key).catch(() => undefined);
   }
 
@@ -187,6 +265,7 @@ export class Clusters {
     if (this.#clusters.has(key)) throw new Error(`cluster ${key} already exists`);
     const dir = path.join(this.#root, key.replace(/[^a-z0-9-]+/gi, "_"));
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(`${dir}.tar`, { force: true });
     const cluster: Cluster = {
       dir,
       source: undefined,
@@ -219,12 +298,13 @@ export class Clusters {
   }
 
   async #start(cluster: Cluster, database: string): Promise<Running> {
-    const source = cluster.source === undefined ? undefined : await cluster.source;
+    const source = await loadSource(cluster);
     const owner = cluster.contents.databases.find((d) => d.name === database)?.owner;
     if (owner === undefined && !systemDatabases.has(database)) throw new UnknownDatabaseError(database);
     // Bring Postgres to what the API says (roles, databases) as its superuser, on a database that exists.
     const adminDatabase = cluster.databases.has(database) ? database : "postgres";
     let db = await PGlite.create({ dataDir: cluster.dir, database: adminDatabase, ...(source ? { loadDataDir: source } : {}) });
+    const hadTar = cluster.source === "tar";
     cluster.source = undefined;
     try {
       await this.#syncContents(cluster, db);
@@ -234,6 +314,8 @@ export class Clusters {
       throw err;
     }
     await db.close();
+    this.#save();
+    if (hadTar) fs.rmSync(`${cluster.dir}.tar`, { force: true });
     db = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres" });
     if (cluster.emptyOnOpen.delete(database) && adminDatabase !== database) await emptyTables(db);
     const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 100 });
@@ -271,6 +353,14 @@ export class Clusters {
     await running.server.stop();
     await running.db.close();
   }
+}
+
+/** The data a cluster's first start loads, if it has not been started yet. */
+async function loadSource(cluster: Cluster): Promise<Blob | undefined> {
+  if (cluster.source === undefined) return undefined;
+  if (cluster.source === "template") return templateDump();
+  if (cluster.source === "tar") return new Blob([fs.readFileSync(`${cluster.dir}.tar`)]);
+  return cluster.source;
 }
 
 /** Empties every table of the open database (a schema-only branch keeps the schema, not the rows). */

@@ -38,7 +38,7 @@ describe("npm start (the main job) through the real Pulumi engine", function () 
    */
   function npmStart(args: string[], direct = false): ChildProcess {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NEON_|PULUMI_)/.test(k)));
-    const flags = ["--port", "0", "--state-dir", stateDir, "--operation-delay-ms", "20", ...args];
+    const flags = ["--port", "0", "--postgres-port", "0", "--state-dir", stateDir, "--operation-delay-ms", "20", ...args];
     const [command, commandArgs] = direct
       ? [process.execPath, ["-r", "ts-node/register/transpile-only", "runner/start.ts", ...flags]]
       : ["npm", ["start", "--silent", "--", ...flags]];
@@ -112,8 +112,8 @@ describe("npm start (the main job) through the real Pulumi engine", function () 
     assert.match(run.stdout, /^\s+databaseUrl\s+postgresql:\/\/neondb_owner:npg_\w+@ep-[\w-]+\.[\w.-]+\/neondb\?sslmode=require$/m);
   });
 
-  it("keeps serving the local Neon API until Ctrl-C, then stops cleanly", async () => {
-    const child = npmStart([], true);
+  it("keeps serving the local Neon API until Ctrl-C, its psql command reaching the tenant's database, then stops cleanly", async () => {
+    const child = npmStart(["--show-secrets"], true);
     const done = finished(child);
     let seen = "";
     const url = await new Promise<string>((resolve, reject) => {
@@ -128,6 +128,11 @@ describe("npm start (the main job) through the real Pulumi engine", function () 
     const listed = await fetch(`${url}/projects`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(listed.status, 200);
     assert.deepEqual(((await listed.json()) as { projects: { name: string }[] }).projects.map((p) => p.name), ["dev-tenant"]);
+    // The command npm start prints, as a user would paste it: Debian's psql reaches the active branch.
+    const psqlUri = seen.match(/^\s+psql '(postgresql:\/\/[^']+)'$/m)?.[1];
+    assert.ok(psqlUri, `no psql command printed:\n${seen}`);
+    const psql = execFileSync("psql", [psqlUri, "-Atc", "select current_database() || ' ' || current_user"], { encoding: "utf8", env: { ...process.env, PGCONNECT_TIMEOUT: "60" } });
+    assert.equal(psql.trim(), "neondb neondb_owner");
     process.kill(-child.pid!, "SIGINT"); // what Ctrl-C in a terminal does: the whole foreground group
     const run = await done;
     assert.equal(run.code, 0, `npm start did not stop cleanly:\n${run.stdout}\n${run.stderr}`);
