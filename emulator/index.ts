@@ -87,7 +87,11 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const rateLimiter =
     options.rateLimit === false ? undefined : new RateLimiter({ ...neonRateLimits, ...(options.rateLimit ?? {}) }, clock);
   const requestLog: RequestLogEntry[] = [];
-  const dataPlane = options.dataPlane ? await DataPlane.start(() => world.state, () => clock.now(), dataPlaneOptions(options)) : undefined;
+  const stateChanged = () => {
+    world.dirty = true;
+    saver?.schedule();
+  };
+  const dataPlane = options.dataPlane ? await DataPlane.start(() => world.state, () => clock.now(), stateChanged, dataPlaneOptions(options)) : undefined;
   world.postgresAddress = dataPlane?.address;
 
   const server: Server = createServer(

@@ -221,6 +221,11 @@ export class Clusters {
     this.#clusters.get(key)!.lastUsed = this.#now();
   }
 
+  /** When the cluster last served (a start or a connection), if it is known. */
+  lastUsed(key: string): number | undefined {
+    return this.#clusters.get(key)?.lastUsed;
+  }
+
   isRunning(key: string): boolean {
     return this.#clusters.get(key)?.running !== undefined;
   }

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as net from "node:net";
+import { isoSeconds } from "../clock";
 import type { NeonLocalState, ProjectRecord } from "../store";
 import { type ClusterContents, Clusters } from "./clusters";
 import { type PostgresFront, type Route, startFront } from "./front";
@@ -20,6 +21,8 @@ export interface DataPlaneOptions {
   port?: number;
   /** Where the clusters' files live; a temporary folder (removed at close) by default. */
   dataDir?: string;
+  /** How often idle computes are looked for (real time); default every second. 0: only when `suspendIdle` is called. */
+  idleCheckMs?: number;
   /** At most this many clusters run at once (each costs about 100 MB or more); default 4. */
   maxRunning?: number;
 }
@@ -36,18 +39,34 @@ export class DataPlane {
   readonly #contents = new Map<string, string>();
   /** Open client connections by endpoint, with the cluster each was joined to. */
   readonly #connections = new Map<string, Set<{ socket: net.Socket; cluster: string }>>();
+  /** Each endpoint's `updated_at` when last seen: a change through the API restarts the compute. */
+  readonly #endpointSeen = new Map<string, string>();
+  readonly #now: () => number;
+  readonly #stateChanged: () => void;
+  #idleTimer: NodeJS.Timeout | undefined;
 
-  private constructor(state: () => NeonLocalState, clusters: Clusters, ownedDir: string | undefined) {
+  private constructor(state: () => NeonLocalState, clusters: Clusters, ownedDir: string | undefined, now: () => number, stateChanged: () => void) {
     this.#state = state;
     this.#clusters = clusters;
     this.#ownedDir = ownedDir;
+    this.#now = now;
+    this.#stateChanged = stateChanged;
   }
 
-  static async start(state: () => NeonLocalState, now: () => number, options: DataPlaneOptions = {}): Promise<DataPlane> {
+  /**
+   * `stateChanged` is called when the data plane changes the API's state itself (a compute
+   * becoming active on a connection, or idle after `suspend_timeout_seconds`), to save it.
+   */
+  static async start(state: () => NeonLocalState, now: () => number, stateChanged: () => void, options: DataPlaneOptions = {}): Promise<DataPlane> {
     const ownedDir = options.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "neon-local-data-")) : undefined;
     const clusters = new Clusters({ root: options.dataDir ?? ownedDir!, maxRunning: options.maxRunning ?? 4, now });
-    const plane = new DataPlane(state, clusters, ownedDir);
+    const plane = new DataPlane(state, clusters, ownedDir, now, stateChanged);
     plane.reconcile();
+    const idleCheckMs = options.idleCheckMs ?? 1000;
+    if (idleCheckMs > 0) {
+      plane.#idleTimer = setInterval(() => plane.suspendIdle().catch(() => undefined), idleCheckMs);
+      plane.#idleTimer.unref();
+    }
     plane.#front = await startFront("127.0.0.1", options.port ?? 0, {
       route: (request) => plane.#route(request),
       open: (cluster, database) => clusters.open(cluster, database),
@@ -123,7 +142,37 @@ export class DataPlane {
     }
   }
 
+  /**
+   * Suspends the computes idle for their `suspend_timeout_seconds` (Neon's: 0 means the default of
+   * five minutes, -1 never): their databases stop (the data stays) and their `current_state`
+   * becomes `idle`. The next connection starts them again. Runs every second; tests on a manual
+   * clock call it after moving the clock.
+   */
+  async suspendIdle(): Promise<string[]> {
+    const now = this.#now();
+    const suspended: string[] = [];
+    for (const record of Object.values(this.#state().projects)) {
+      for (const endpoint of Object.values(record.endpoints)) {
+        if (endpoint.current_state !== "active" || endpoint.pending_state !== undefined) continue;
+        const timeout = endpoint.suspend_timeout_seconds === 0 ? 300 : endpoint.suspend_timeout_seconds;
+        if (timeout < 0) continue;
+        const key = branchKey(record.project.id, endpoint.branch_id);
+        if ((this.#connections.get(endpoint.id)?.size ?? 0) > 0) continue;
+        const since = Math.max(this.#clusters.lastUsed(key) ?? -Infinity, Date.parse(endpoint.started_at ?? endpoint.created_at));
+        if (now - since < timeout * 1000) continue;
+        endpoint.current_state = "idle";
+        endpoint.suspended_at = isoSeconds(now);
+        suspended.push(endpoint.id);
+        const stillServed = Object.values(record.endpoints).some((e) => e.current_state === "active" && branchKey(record.project.id, e.branch_id) === key);
+        if (!stillServed) await this.#clusters.stop(key);
+      }
+    }
+    if (suspended.length > 0) this.#stateChanged();
+    return suspended;
+  }
+
   async close(): Promise<void> {
+    if (this.#idleTimer) clearInterval(this.#idleTimer);
     await this.#front?.close();
     await this.#clusters.close();
     if (this.#ownedDir) fs.rmSync(this.#ownedDir, { recursive: true, force: true });
@@ -155,14 +204,35 @@ export class DataPlane {
 
   #connected(cluster: string, endpointId: string, socket: net.Socket, delta: 1 | -1): void {
     this.#clusters.connected(cluster, delta);
+    if (delta === 1) this.#wake(endpointId);
     let open = this.#connections.get(endpointId);
     if (!open) this.#connections.set(endpointId, (open = new Set()));
     if (delta === 1) open.add({ socket, cluster });
     else for (const entry of open) if (entry.socket === socket) open.delete(entry);
   }
 
-  /** A compute moved to another branch, suspended, disabled or deleted drops its connections. */
+  /** A connection to a suspended compute starts it (as Neon's proxy does): it is active again. */
+  #wake(endpointId: string): void {
+    for (const record of Object.values(this.#state().projects)) {
+      const endpoint = record.endpoints[endpointId];
+      if (!endpoint || endpoint.current_state === "active") continue;
+      endpoint.current_state = "active";
+      endpoint.started_at = isoSeconds(this.#now());
+      this.#stateChanged();
+    }
+  }
+
+  /**
+   * A compute moved to another branch, disabled or deleted drops its connections; so does one
+   * changed through the API (started, suspended, restarted, reconfigured: Neon restarts it).
+   */
   #cutMovedConnections(record: ProjectRecord): void {
+    for (const endpoint of Object.values(record.endpoints)) {
+      const seen = this.#endpointSeen.get(endpoint.id);
+      this.#endpointSeen.set(endpoint.id, endpoint.updated_at);
+      if (seen === undefined || seen === endpoint.updated_at || endpoint.pending_state === undefined) continue;
+      for (const entry of this.#connections.get(endpoint.id) ?? []) entry.socket.destroy();
+    }
     for (const [endpointId, open] of this.#connections) {
       const endpoint = record.endpoints[endpointId];
       for (const entry of open) {
