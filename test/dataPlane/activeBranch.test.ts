@@ -9,38 +9,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { Client } from "pg";
 import type { NeonLocal } from "../../emulator";
 import { NeonClient } from "../../provider/client";
 import { startTestNeon } from "../support/neonLocal";
+import { connectError, postgresClient, query } from "../support/postgres";
 
 const run = promisify(execFile);
-
-/** node-postgres reads `sslmode=require` as verify-full (not libpq's meaning): the local certificate is self-signed. */
-const forNodePostgres = (uri: string) => uri.replace("sslmode=require", "sslmode=no-verify");
-
-async function query<T = Record<string, unknown>>(uri: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: forNodePostgres(uri) });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
-async function connectError(uri: string): Promise<{ code?: string; message: string }> {
-  const client = new Client({ connectionString: forNodePostgres(uri) });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    return err as { code?: string; message: string };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  throw new Error("the connection was accepted");
-}
 
 describe("the local Neon API's data plane: branches that hold real data", function () {
   this.timeout(120_000);
@@ -76,7 +50,7 @@ describe("the local Neon API's data plane: branches that hold real data", functi
     const { snapshot } = await api.snapshots.create(projectId, mainBranchId, { name: "baseline" });
     await query(activeUri, "insert into notes values (2, 'after the checkpoint')");
     // A connection open during the restore is cut: the compute moves, as a restart would.
-    const open = new Client({ connectionString: forNodePostgres(activeUri) });
+    const open = postgresClient(activeUri);
     const cut = new Promise<Error>((resolve) => open.on("error", resolve));
     await open.connect();
 

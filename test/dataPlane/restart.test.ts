@@ -7,20 +7,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Client } from "pg";
 import type { NeonLocal } from "../../emulator";
 import { NeonClient } from "../../provider/client";
 import { startTestNeon } from "../support/neonLocal";
-
-async function query<T = Record<string, unknown>>(uri: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: uri.replace("sslmode=require", "sslmode=no-verify") });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+import { query } from "../support/postgres";
 
 describe("the data plane across a restart of the local Neon API", function () {
   this.timeout(120_000);

@@ -5,21 +5,11 @@
  * suspended or restarted through the API drops its connections. On a manual clock: no waiting.
  */
 import assert from "node:assert/strict";
-import { Client } from "pg";
 import { ManualClock, type NeonLocal } from "../../emulator";
 import { NeonClient } from "../../provider/client";
 import { LinkedClock } from "../support/linkedClock";
 import { startTestNeon } from "../support/neonLocal";
-
-async function query<T = Record<string, unknown>>(uri: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: uri.replace("sslmode=require", "sslmode=no-verify") });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+import { postgresClient, query } from "../support/postgres";
 
 describe("scale to zero with the data plane on", function () {
   this.timeout(120_000);
@@ -76,7 +66,7 @@ describe("scale to zero with the data plane on", function () {
 
   it("cuts the connections of a compute suspended through the API", async () => {
     const created = await api.projects.create({ project: { name: "api-suspend" } });
-    const open = new Client({ connectionString: created.connection_uris[0]!.connection_uri.replace("sslmode=require", "sslmode=no-verify") });
+    const open = postgresClient(created.connection_uris[0]!.connection_uri);
     const cut = new Promise<Error>((resolve) => open.on("error", resolve));
     await open.connect();
     await open.query("select 1");
