@@ -49,6 +49,8 @@ interface Cluster {
   /** Databases whose tables are emptied at their next opening (a schema-only branch). */
   emptyOnOpen: Set<string>;
   contents: ClusterContents;
+  /** The contents (as JSON) last brought into the files: a start with nothing new to make opens the database directly. */
+  synced: string | undefined;
   running: Running | undefined;
   /** A start or stop in progress: the next one waits for it. */
   busy: Promise<unknown>;
@@ -77,7 +79,10 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 /** What survives a restart (clusters.json in the root): each cluster's folder and what is known of it. */
 interface Manifest {
   version: 1;
-  clusters: Record<string, { dir: string; source: "template" | "tar" | "files"; databases: string[]; emptyOnOpen: string[]; contents: ClusterContents }>;
+  clusters: Record<
+    string,
+    { dir: string; source: "template" | "tar" | "files"; databases: string[]; emptyOnOpen: string[]; contents: ClusterContents; synced?: string }
+  >;
 }
 
 export class Clusters {
@@ -115,6 +120,7 @@ export class Clusters {
         databases: new Set(saved.databases),
         emptyOnOpen: new Set(saved.emptyOnOpen),
         contents: saved.contents,
+        synced: saved.synced,
         running: undefined,
         busy: Promise.resolve(),
         lastUsed: this.#now(),
@@ -127,7 +133,14 @@ export class Clusters {
     const clusters: Manifest["clusters"] = {};
     for (const [key, c] of this.#clusters) {
       const source = c.source === undefined ? "files" : c.source === "template" ? "template" : "tar";
-      clusters[key] = { dir: path.basename(c.dir), source, databases: [...c.databases], emptyOnOpen: [...c.emptyOnOpen], contents: c.contents };
+      clusters[key] = {
+        dir: path.basename(c.dir),
+        source,
+        databases: [...c.databases],
+        emptyOnOpen: [...c.emptyOnOpen],
+        contents: c.contents,
+        ...(c.synced === undefined ? {} : { synced: c.synced }),
+      };
     }
     writeFileAtomically(this.#manifestFile, JSON.stringify({ version: 1, clusters } satisfies Manifest));
   }
@@ -153,6 +166,7 @@ export class Clusters {
     const parent = this.#get(from);
     const cluster = this.#add(to, contents);
     cluster.databases = new Set(parent.databases);
+    cluster.synced = parent.synced;
     if (parent.running) cluster.source = this.#keepDump(cluster, parent.running.db.dumpDataDir("none"));
     else if (parent.source === "template") cluster.source = "template";
     else if (parent.source === "tar") {
@@ -277,6 +291,7 @@ export class Clusters {
       databases: new Set(),
       emptyOnOpen: new Set(),
       contents,
+      synced: undefined,
       running: undefined,
       busy: Promise.resolve(),
       lastUsed: this.#now(),
@@ -306,10 +321,19 @@ export class Clusters {
     const source = await loadSource(cluster);
     const owner = cluster.contents.databases.find((d) => d.name === database)?.owner;
     if (owner === undefined && !systemDatabases.has(database)) throw new UnknownDatabaseError(database);
+    const hadTar = cluster.source === "tar";
+    const upToDate = cluster.synced === JSON.stringify(cluster.contents) && cluster.databases.has(database) && !cluster.emptyOnOpen.has(database);
+    if (upToDate) {
+      // Nothing to make (a branch's copy of a parent that had it all): one start, as the owner.
+      const direct = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres", ...(source ? { loadDataDir: source } : {}) });
+      cluster.source = undefined;
+      this.#save();
+      if (hadTar) fs.rmSync(`${cluster.dir}.tar`, { force: true });
+      return this.#serve(cluster, direct, database);
+    }
     // Bring Postgres to what the API says (roles, databases) as its superuser, on a database that exists.
     const adminDatabase = cluster.databases.has(database) ? database : "postgres";
     let db = await PGlite.create({ dataDir: cluster.dir, database: adminDatabase, ...(source ? { loadDataDir: source } : {}) });
-    const hadTar = cluster.source === "tar";
     cluster.source = undefined;
     try {
       await this.#syncContents(cluster, db);
@@ -323,6 +347,11 @@ export class Clusters {
     if (hadTar) fs.rmSync(`${cluster.dir}.tar`, { force: true });
     db = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres" });
     if (cluster.emptyOnOpen.delete(database) && adminDatabase !== database) await emptyTables(db);
+    return this.#serve(cluster, db, database);
+  }
+
+  /** Puts an open database behind its internal pglite-socket server. */
+  async #serve(cluster: Cluster, db: PGlite, database: string): Promise<Running> {
     const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 100 });
     await server.start();
     const port = Number(server.getServerConn().split(":").pop());
@@ -349,6 +378,7 @@ export class Clusters {
       if (!wanted.has(name) && !systemDatabases.has(name) && name !== cluster.running?.database) await db.exec(`drop database ${quoteIdent(name)}`);
     }
     cluster.databases = new Set([...systemDatabases, ...wanted]);
+    cluster.synced = JSON.stringify(cluster.contents);
   }
 
   async #stop(cluster: Cluster): Promise<void> {

@@ -44,6 +44,8 @@ export class DataPlane {
   readonly #now: () => number;
   readonly #stateChanged: () => void;
   #idleTimer: NodeJS.Timeout | undefined;
+  /** Work `reconcile` started and does not wait for (stops, role syncs, removals). */
+  readonly #background = new Set<Promise<unknown>>();
 
   private constructor(state: () => NeonLocalState, clusters: Clusters, ownedDir: string | undefined, now: () => number, stateChanged: () => void) {
     this.#state = state;
@@ -78,6 +80,17 @@ export class DataPlane {
   /** `127.0.0.1:<port>`: where connection URIs point. */
   get address(): string {
     return `127.0.0.1:${this.#front!.port}`;
+  }
+
+  /** Resolves once the work the last changes started in the background (stops, syncs, removals) is done. */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.all(this.#background);
+  }
+
+  #inBackground(work: Promise<unknown>, what: string): void {
+    const done = work.catch((err: Error) => console.error(`neon-local: ${what}: ${err.message}`));
+    this.#background.add(done);
+    void done.then(() => this.#background.delete(done));
   }
 
   /** How many branch databases are running. */
@@ -129,15 +142,16 @@ export class DataPlane {
         const text = JSON.stringify(contents);
         if (this.#contents.get(key) !== text) {
           this.#contents.set(key, text);
-          this.#clusters.setContents(key, contents).catch((err) => console.error(`neon-local: syncing roles and databases of ${key}: ${(err as Error).message}`));
+          this.#inBackground(this.#clusters.setContents(key, contents), `syncing the roles of ${key}`);
         }
       }
       this.#cutMovedConnections(record);
+      this.#stopSuspended(record);
     }
     for (const key of this.#clusters.keys()) {
       if (!wanted.has(key)) {
         this.#contents.delete(key);
-        this.#clusters.remove(key).catch(() => undefined);
+        this.#inBackground(this.#clusters.remove(key), `removing ${key}`);
       }
     }
   }
@@ -174,6 +188,7 @@ export class DataPlane {
   async close(): Promise<void> {
     if (this.#idleTimer) clearInterval(this.#idleTimer);
     await this.#front?.close();
+    await this.settled();
     await this.#clusters.close();
     if (this.#ownedDir) fs.rmSync(this.#ownedDir, { recursive: true, force: true });
   }
@@ -197,6 +212,8 @@ export class DataPlane {
         return { refused: ["28P01", `password authentication failed for user "${request.user}"`] };
       }
       if (!branch.databases[request.database]) return { refused: ["3D000", `database "${request.database}" does not exist`] };
+      // The connection starts a suspended compute, before its database is opened (nothing may stop it meanwhile).
+      this.#wake(endpoint.id);
       return { cluster: branchKey(record.project.id, endpoint.branch_id), endpointId: endpoint.id, database: request.database };
     }
     return { refused: ["08004", "The requested endpoint could not be found, or you don't have access to it."] };
@@ -204,11 +221,22 @@ export class DataPlane {
 
   #connected(cluster: string, endpointId: string, socket: net.Socket, delta: 1 | -1): void {
     this.#clusters.connected(cluster, delta);
-    if (delta === 1) this.#wake(endpointId);
     let open = this.#connections.get(endpointId);
     if (!open) this.#connections.set(endpointId, (open = new Set()));
     if (delta === 1) open.add({ socket, cluster });
     else for (const entry of open) if (entry.socket === socket) open.delete(entry);
+  }
+
+  /** A branch's database stops when the API suspends its compute (and no other compute of it is active). */
+  #stopSuspended(record: ProjectRecord): void {
+    const endpoints = Object.values(record.endpoints);
+    for (const endpoint of endpoints) {
+      const suspending = endpoint.pending_state === "idle" || (endpoint.current_state === "idle" && endpoint.pending_state === undefined);
+      if (!suspending) continue;
+      const key = branchKey(record.project.id, endpoint.branch_id);
+      const served = endpoints.some((e) => e !== endpoint && e.branch_id === endpoint.branch_id && (e.pending_state ?? e.current_state) === "active");
+      if (!served && this.#clusters.isRunning(key)) this.#inBackground(this.#clusters.stop(key), `stopping ${key}`);
+    }
   }
 
   /** A connection to a suspended compute starts it (as Neon's proxy does): it is active again. */

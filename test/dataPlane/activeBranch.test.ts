@@ -42,6 +42,9 @@ describe("the local Neon API's data plane: branches that hold real data", functi
     assert.match(activeUri, /^postgresql:\/\/neondb_owner:[^@]+@127\.0\.0\.1:\d+\/neondb\?sslmode=require&options=endpoint%3Dep-/);
     const [row] = await query<{ db: string; user: string }>(activeUri, "select current_database() as db, current_user as user");
     assert.deepEqual(row, { db: "neondb", user: "neondb_owner" });
+    // The pooled URI (Neon's `-pooler` host) reaches the same compute.
+    const { uri: pooled } = await api.projects.connectionUri(projectId, { role_name: "neondb_owner", database_name: "neondb", pooled: true });
+    assert.deepEqual(await query(pooled, "select current_database() as db"), [{ db: "neondb" }]);
   });
 
   it("restores a checkpoint with finalize behind the same connection URI: the old rows are back", async () => {

@@ -64,7 +64,7 @@ describe("scale to zero with the data plane on", function () {
     assert.ok(!(await neon.dataPlane!.suspendIdle()).includes(endpointId));
   });
 
-  it("cuts the connections of a compute suspended through the API", async () => {
+  it("stops the database of a compute suspended through the API, cutting its connections", async () => {
     const created = await api.projects.create({ project: { name: "api-suspend" } });
     const open = postgresClient(created.connection_uris[0]!.connection_uri);
     const cut = new Promise<Error>((resolve) => open.on("error", resolve));
@@ -74,5 +74,8 @@ describe("scale to zero with the data plane on", function () {
     await api.endpoints.suspend(created.project.id, created.endpoints[0]!.id);
 
     assert.ok(await cut);
+    assert.equal((await api.endpoints.get(created.project.id, created.endpoints[0]!.id)).endpoint.current_state, "idle");
+    await neon.dataPlane!.settled();
+    assert.equal(neon.dataPlane!.isRunning(created.project.id, created.branch.id), false);
   });
 });
