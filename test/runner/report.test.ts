@@ -37,23 +37,28 @@ describe("the runner's report of a run", () => {
 describe("npm start's arguments", () => {
   const root = "/repo";
 
-  it("defaults to the dev stack on port 4010 with state in .neon-local and Neon's 300 ms operations", () => {
+  it("defaults to the dev stack on port 4010, Postgres on 5433, state in .neon-local and Neon's 300 ms operations", () => {
     assert.deepEqual(parseStartOptions([], root), {
       once: false,
       showSecrets: false,
       stack: "dev",
       port: 4010,
+      postgresPort: 5433,
       stateDir: path.resolve(root, ".neon-local"),
       operationDelayMs: 300,
     });
-    const options = parseStartOptions(["--once", "--show-secrets", "--stack", "acme", "--port", "0", "--state-dir", "/tmp/x", "--operation-delay-ms", "20"], root);
-    assert.deepEqual(options, { once: true, showSecrets: true, stack: "acme", port: 0, stateDir: "/tmp/x", operationDelayMs: 20 });
+    const options = parseStartOptions(
+      ["--once", "--show-secrets", "--stack", "acme", "--port", "0", "--postgres-port", "0", "--state-dir", "/tmp/x", "--operation-delay-ms", "20"],
+      root,
+    );
+    assert.deepEqual(options, { once: true, showSecrets: true, stack: "acme", port: 0, postgresPort: 0, stateDir: "/tmp/x", operationDelayMs: 20 });
   });
 
   for (const [argv, message] of [
     [["--prot", "1"], /Unknown option '--prot'/],
     [["--port", "70000"], /--port must be a whole number from 0 to 65535, got "70000"/],
     [["--port", "-1"], /--port/],
+    [["--postgres-port", "5432x"], /--postgres-port must be a whole number from 0 to 65535, got "5432x"/],
     [["--stack", "a/b"], /--stack must be a stack name/],
     [["--state-dir", " "], /--state-dir must not be empty/],
     [["--operation-delay-ms", "1.5"], /--operation-delay-ms must be a whole number/],
