@@ -113,13 +113,18 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   );
   server.keepAliveTimeout = 10_000;
   server.on("clientError", answerMalformedRequest);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await dataPlane?.close(); // its port and folder are not left behind
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const origin = `http://${hostForUrl}:${address.port}`;

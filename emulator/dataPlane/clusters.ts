@@ -165,6 +165,18 @@ export class Clusters {
   fork(from: string, to: string, contents: ClusterContents, schemaOnly = false): void {
     const parent = this.#get(from);
     const cluster = this.#add(to, contents);
+    try {
+      this.#copy(parent, cluster, contents, schemaOnly);
+    } catch (err) {
+      // Nothing half-made stays: the next change of the API tries again.
+      this.#clusters.delete(to);
+      fs.rmSync(cluster.dir, { recursive: true, force: true });
+      fs.rmSync(`${cluster.dir}.tar`, { force: true });
+      throw err;
+    }
+  }
+
+  #copy(parent: Cluster, cluster: Cluster, contents: ClusterContents, schemaOnly: boolean): void {
     cluster.databases = new Set(parent.databases);
     cluster.synced = parent.synced;
     if (parent.running) cluster.source = this.#keepDump(cluster, parent.running.db.dumpDataDir("none"));
@@ -183,7 +195,10 @@ export class Clusters {
     const kept = dump.then(async (blob) => {
       // Still wanted, and not started meanwhile (a start consumes the dump itself).
       if ([...this.#clusters.values()].includes(cluster) && cluster.source === kept) {
-        writeFileAtomically(`${cluster.dir}.tar`, new Uint8Array(await blob.arrayBuffer()));
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        // Removed (or started) while the bytes were read: nothing to keep.
+        if (![...this.#clusters.values()].includes(cluster) || cluster.source !== kept) return blob;
+        writeFileAtomically(`${cluster.dir}.tar`, bytes);
         cluster.source = "tar";
         this.#save();
       }
@@ -208,8 +223,12 @@ export class Clusters {
     if (running) await this.#syncRoles(cluster, running.db);
   }
 
-  /** The running database `database` of `key`, started if need be (waits for a start in progress). */
-  async open(key: string, database: string): Promise<RunningDatabase> {
+  /**
+   * The running database `database` of `key`, started if need be (waits for a start in progress),
+   * with one more connection counted on it (it is not stopped while counted): call `release` when
+   * the connection ends.
+   */
+  async open(key: string, database: string): Promise<RunningDatabase & { release: () => void }> {
     const cluster = this.#get(key);
     const run = async (): Promise<Running> => {
       if (cluster.running?.database === database) return cluster.running;
@@ -220,19 +239,27 @@ export class Clusters {
       await this.#makeRoom(cluster);
       return this.#start(cluster, database);
     };
-    const started = cluster.busy.then(run, run);
+    // Counted inside the cluster's chain: no stop queued after this start can come between.
+    const started = cluster.busy.then(run, run).then((running) => {
+      running.connections += 1;
+      return running;
+    });
     cluster.busy = started.catch(() => undefined);
     const running = await started;
     cluster.lastUsed = this.#now();
-    return running;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      running.connections -= 1;
+      cluster.lastUsed = this.#now();
+    };
+    return { database: running.database, port: running.port, release };
   }
 
-  /** Counts a connection to the running cluster (it is not stopped while any is open). */
-  connected(key: string, delta: 1 | -1): void {
-    const running = this.#clusters.get(key)?.running;
-    if (!running) return;
-    running.connections += delta;
-    this.#clusters.get(key)!.lastUsed = this.#now();
+  /** Connections counted on the running cluster. */
+  connectionCount(key: string): number {
+    return this.#clusters.get(key)?.running?.connections ?? 0;
   }
 
   /** When the cluster last served (a start or a connection), if it is known. */
@@ -323,6 +350,8 @@ export class Clusters {
     if (owner === undefined && !systemDatabases.has(database)) throw new UnknownDatabaseError(database);
     const hadTar = cluster.source === "tar";
     const upToDate = cluster.synced === JSON.stringify(cluster.contents) && cluster.databases.has(database) && !cluster.emptyOnOpen.has(database);
+    // A start cut short (a crash, a failed sync) may have left files: the source is loaded whole again.
+    if (source) fs.rmSync(cluster.dir, { recursive: true, force: true });
     if (upToDate) {
       // Nothing to make (a branch's copy of a parent that had it all): one start, as the owner.
       const direct = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres", ...(source ? { loadDataDir: source } : {}) });
@@ -337,7 +366,10 @@ export class Clusters {
     cluster.source = undefined;
     try {
       await this.#syncContents(cluster, db);
-      if (cluster.emptyOnOpen.has(database) && adminDatabase === database) await emptyTables(db);
+      if (cluster.emptyOnOpen.has(database) && adminDatabase === database) {
+        await emptyTables(db);
+        cluster.emptyOnOpen.delete(database);
+      }
     } catch (err) {
       await db.close();
       throw err;
@@ -346,7 +378,11 @@ export class Clusters {
     this.#save();
     if (hadTar) fs.rmSync(`${cluster.dir}.tar`, { force: true });
     db = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres" });
-    if (cluster.emptyOnOpen.delete(database) && adminDatabase !== database) await emptyTables(db);
+    if (cluster.emptyOnOpen.has(database)) {
+      await emptyTables(db);
+      cluster.emptyOnOpen.delete(database);
+      this.#save();
+    }
     return this.#serve(cluster, db, database);
   }
 
@@ -359,26 +395,28 @@ export class Clusters {
     return cluster.running;
   }
 
-  async #syncRoles(cluster: Cluster, db: PGlite): Promise<void> {
+  async #syncRoles(cluster: Cluster, db: PGlite, contents: ClusterContents = cluster.contents): Promise<void> {
     const roles = new Set((await db.query<{ rolname: string }>("select rolname from pg_roles")).rows.map((r) => r.rolname));
-    for (const role of cluster.contents.roles) {
+    for (const role of contents.roles) {
       // As Neon's roles (members of neon_superuser): they may create roles and databases.
       if (!roles.has(role)) await db.exec(`create role ${quoteIdent(role)} login createrole createdb`);
     }
   }
 
+  /** Makes the roles and databases the API lists (as of now: a later change is synced by a later start). */
   async #syncContents(cluster: Cluster, db: PGlite): Promise<void> {
-    await this.#syncRoles(cluster, db);
+    const contents = cluster.contents;
+    await this.#syncRoles(cluster, db, contents);
     const existing = new Set((await db.query<{ datname: string }>("select datname from pg_database")).rows.map((r) => r.datname));
-    for (const { name, owner } of cluster.contents.databases) {
+    for (const { name, owner } of contents.databases) {
       if (!existing.has(name)) await db.exec(`create database ${quoteIdent(name)} owner ${quoteIdent(owner)}`);
     }
-    const wanted = new Set(cluster.contents.databases.map((d) => d.name));
+    const wanted = new Set(contents.databases.map((d) => d.name));
     for (const name of existing) {
       if (!wanted.has(name) && !systemDatabases.has(name) && name !== cluster.running?.database) await db.exec(`drop database ${quoteIdent(name)}`);
     }
     cluster.databases = new Set([...systemDatabases, ...wanted]);
-    cluster.synced = JSON.stringify(cluster.contents);
+    cluster.synced = JSON.stringify(contents);
   }
 
   async #stop(cluster: Cluster): Promise<void> {

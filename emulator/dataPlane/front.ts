@@ -17,10 +17,17 @@ export type Route = { readonly cluster: string; readonly endpointId: string; rea
 export interface FrontDeps {
   /** Decides where an authenticated request goes (the API's endpoints, roles and passwords). */
   route(request: { endpointId: string | undefined; user: string; database: string; password: string }): Route;
-  /** Starts the branch's database if need be; its internal port. */
-  open(cluster: string, database: string): Promise<{ port: number }>;
-  connected(cluster: string, endpointId: string, socket: net.Socket, delta: 1 | -1): void;
+  /** Registers a connection to a compute from the moment it is routed (so that a cut reaches it); returns the unregistering. */
+  track(endpointId: string, cluster: string, socket: net.Socket): () => void;
+  /**
+   * Starts the branch's database if need be and counts the connection on it (it is not stopped
+   * while counted); its internal port, and the release of the count.
+   */
+  open(cluster: string, database: string): Promise<{ port: number; release: () => void }>;
 }
+
+/** A client has this long to get through TLS, the startup and the password. */
+const GREETING_TIMEOUT_MS = 30_000;
 
 // One certificate per process: clients with sslmode=require do not verify it (verify-full would need the real Neon's).
 let certificate: Promise<{ key: string; cert: string }> | undefined;
@@ -45,6 +52,7 @@ export async function startFront(host: string, port: number, deps: FrontDeps): P
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
+    socket.setTimeout(GREETING_TIMEOUT_MS, () => socket.destroy());
     greet(socket, secureContext, deps).catch(() => socket.destroy());
   });
   await new Promise<void>((resolve, reject) => {
@@ -150,34 +158,44 @@ async function greet(raw: net.Socket, secureContext: tls.SecureContext, deps: Fr
   const route = deps.route({ endpointId: asked.endpointId ?? fromSni, user, database, password: asked.password });
   if ("refused" in route) return refuse(...route.refused);
 
-  let port: number;
-  try {
-    ({ port } = await deps.open(route.cluster, route.database));
-  } catch (err) {
-    return refuse("57P03", (err as Error).message); // cannot_connect_now
-  }
-  const pending = reader.detach();
-  const inner = net.connect(port, "127.0.0.1");
-  inner.setNoDelay(true);
-  await new Promise<void>((resolve, reject) => {
-    inner.once("connect", resolve);
-    inner.once("error", reject);
-  });
-  // The branch's database answers the startup (AuthenticationOk, parameters, ReadyForQuery): what the client now awaits.
-  inner.write(startupMessage({ user, database: route.database }));
-  if (pending.length > 0) inner.write(pending);
-  deps.connected(route.cluster, route.endpointId, socket, 1);
-  let counted = true;
+  // From here the connection is the compute's: a cut (a moved or disabled compute) reaches it even
+  // while its database starts, and a client that leaves meanwhile leaves nothing behind.
+  const untrack = deps.track(route.endpointId, route.cluster, socket);
+  let release = () => {};
+  let inner: net.Socket | undefined;
+  let ended = false;
   const end = () => {
-    if (counted) deps.connected(route.cluster, route.endpointId, socket, -1);
-    counted = false;
-    inner.destroy();
+    if (ended) return;
+    ended = true;
+    release();
+    untrack();
+    inner?.destroy();
     socket.destroy();
   };
+  socket.on("close", end);
+  socket.on("error", end);
+  const gone = () => ended || socket.destroyed;
+  let port: number;
+  try {
+    ({ port, release } = await deps.open(route.cluster, route.database));
+  } catch (err) {
+    untrack();
+    ended = true;
+    return refuse("57P03", (err as Error).message); // cannot_connect_now
+  }
+  if (gone()) return release();
+  inner = net.connect(port, "127.0.0.1");
+  inner.setNoDelay(true);
   inner.on("error", end);
   inner.on("close", end);
-  socket.on("error", end);
-  socket.on("close", end);
+  await new Promise<void>((resolve) => inner!.once("connect", resolve).once("close", resolve));
+  if (gone()) return;
+  socket.setTimeout(0);
+  // The branch's database answers the startup (AuthenticationOk, parameters, ReadyForQuery): what the client now awaits.
+  inner.write(startupMessage({ user, database: route.database }));
+  // What the client sent after its password (pipelined), then the rest as it comes.
+  const pending = reader.detach();
+  if (pending.length > 0) inner.write(pending);
   inner.pipe(socket);
   socket.pipe(inner);
 }

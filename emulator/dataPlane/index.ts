@@ -63,23 +63,51 @@ export class DataPlane {
     const ownedDir = options.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "neon-local-data-")) : undefined;
     const clusters = new Clusters({ root: options.dataDir ?? ownedDir!, maxRunning: options.maxRunning ?? 4, now });
     const plane = new DataPlane(state, clusters, ownedDir, now, stateChanged);
-    plane.reconcile();
+    try {
+      plane.reconcile();
+      plane.#front = await startFront("127.0.0.1", options.port ?? 0, {
+        route: (request) => plane.#route(request),
+        track: (endpointId, cluster, socket) => plane.#track(endpointId, cluster, socket),
+        open: (cluster, database) => clusters.open(cluster, database),
+      });
+    } catch (err) {
+      await plane.close(); // the port was taken, say: nothing left behind
+      throw err;
+    }
     const idleCheckMs = options.idleCheckMs ?? 1000;
     if (idleCheckMs > 0) {
       plane.#idleTimer = setInterval(() => plane.suspendIdle().catch(() => undefined), idleCheckMs);
       plane.#idleTimer.unref();
     }
-    plane.#front = await startFront("127.0.0.1", options.port ?? 0, {
-      route: (request) => plane.#route(request),
-      open: (cluster, database) => clusters.open(cluster, database),
-      connected: (cluster, endpointId, socket, delta) => plane.#connected(cluster, endpointId, socket, delta),
-    });
     return plane;
   }
 
   /** `127.0.0.1:<port>`: where connection URIs point. */
   get address(): string {
     return `127.0.0.1:${this.#front!.port}`;
+  }
+
+  /**
+   * A new branch's data: a copy of the snapshot it was restored from, else of its parent (or the
+   * branch a schema-only one took its schema from), else (`last` pass: a project's first branch)
+   * an empty cluster. A copy that fails is logged and tried again at the next change: the API's
+   * change stands.
+   */
+  #addBranchCluster(record: ProjectRecord, branch: ProjectRecord["branches"][string]["branch"], key: string, last: boolean): void {
+    const contents = branchContents(record, branch.id);
+    const fromSnapshot = branch.restored_from ? snapshotKey(record.project.id, branch.restored_from) : undefined;
+    const parentId = branch.parent_id ?? branch.schema_source_id;
+    const fromParent = parentId ? branchKey(record.project.id, parentId) : undefined;
+    try {
+      if (fromSnapshot && this.#clusters.has(fromSnapshot)) this.#clusters.fork(fromSnapshot, key, contents);
+      else if (fromParent && this.#clusters.has(fromParent)) this.#clusters.fork(fromParent, key, contents, branch.init_source === "schema-only");
+      else if (last) this.#clusters.createEmpty(key, contents);
+      else return;
+    } catch (err) {
+      console.error(`neon-local: copying the data of ${key}: ${(err as Error).message}`);
+      return;
+    }
+    this.#contents.set(key, JSON.stringify(contents));
   }
 
   /** Resolves once the work the last changes started in the background (stops, syncs, removals) is done. */
@@ -118,22 +146,18 @@ export class DataPlane {
         for (const { branch } of branches) {
           const key = branchKey(record.project.id, branch.id);
           wanted.add(key);
-          if (this.#clusters.has(key)) continue;
-          const contents = branchContents(record, branch.id);
-          const fromSnapshot = branch.restored_from ? snapshotKey(record.project.id, branch.restored_from) : undefined;
-          const parentId = branch.parent_id ?? branch.schema_source_id;
-          const fromParent = parentId ? branchKey(record.project.id, parentId) : undefined;
-          if (fromSnapshot && this.#clusters.has(fromSnapshot)) this.#clusters.fork(fromSnapshot, key, contents);
-          else if (fromParent && this.#clusters.has(fromParent)) this.#clusters.fork(fromParent, key, contents, branch.init_source === "schema-only");
-          else if (pass === 1) this.#clusters.createEmpty(key, contents);
-          else continue;
-          this.#contents.set(key, JSON.stringify(contents));
+          if (!this.#clusters.has(key)) this.#addBranchCluster(record, branch, key, pass === 1);
         }
         for (const snapshot of Object.values(record.snapshots)) {
           const key = snapshotKey(record.project.id, snapshot.id);
           wanted.add(key);
           const source = branchKey(record.project.id, snapshot.source_branch_id);
-          if (!this.#clusters.has(key) && this.#clusters.has(source)) this.#clusters.fork(source, key, branchContents(record, snapshot.source_branch_id));
+          if (this.#clusters.has(key) || !this.#clusters.has(source)) continue;
+          try {
+            this.#clusters.fork(source, key, branchContents(record, snapshot.source_branch_id));
+          } catch (err) {
+            console.error(`neon-local: copying the data of ${key}: ${(err as Error).message}`);
+          }
         }
       }
       for (const { branch } of branches) {
@@ -219,12 +243,25 @@ export class DataPlane {
     return { refused: ["08004", "The requested endpoint could not be found, or you don't have access to it."] };
   }
 
-  #connected(cluster: string, endpointId: string, socket: net.Socket, delta: 1 | -1): void {
-    this.#clusters.connected(cluster, delta);
+  #track(endpointId: string, cluster: string, socket: net.Socket): () => void {
     let open = this.#connections.get(endpointId);
     if (!open) this.#connections.set(endpointId, (open = new Set()));
-    if (delta === 1) open.add({ socket, cluster });
-    else for (const entry of open) if (entry.socket === socket) open.delete(entry);
+    const entry = { socket, cluster };
+    open.add(entry);
+    return () => {
+      open.delete(entry);
+      if (open.size === 0 && this.#connections.get(endpointId) === open) this.#connections.delete(endpointId);
+    };
+  }
+
+  /** Connections counted on the branch's running database (0 when it is not running). */
+  databaseConnections(projectId: string, branchId: string): number {
+    return this.#clusters.connectionCount(branchKey(projectId, branchId));
+  }
+
+  /** Open connections to the compute (counted from the moment they are routed, also while its database starts). */
+  connections(endpointId: string): number {
+    return this.#connections.get(endpointId)?.size ?? 0;
   }
 
   /** A branch's database stops when the API suspends its compute (and no other compute of it is active). */

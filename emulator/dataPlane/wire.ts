@@ -58,7 +58,7 @@ export function readPasswordMessage(buffer: Buffer): { readonly password: string
   if (buffer.length < 5) return undefined;
   if (buffer[0] !== 0x70) return { invalid: `expected a password message, got '${String.fromCharCode(buffer[0]!)}'` };
   const length = 1 + buffer.readInt32BE(1);
-  if (length > MAX_STARTUP_LENGTH) return { invalid: "a password message that long" };
+  if (length < 5 || length > MAX_STARTUP_LENGTH) return { invalid: `a password message of ${length - 1} bytes` };
   if (buffer.length < length) return undefined;
   const text = buffer.subarray(5, length).toString("utf8");
   return { password: text.endsWith("\0") ? text.slice(0, -1) : text, length };

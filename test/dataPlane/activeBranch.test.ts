@@ -8,8 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import * as net from "node:net";
 import { promisify } from "node:util";
 import type { NeonLocal } from "../../emulator";
+import { startupMessage } from "../../emulator/dataPlane/wire";
 import { NeonClient } from "../../provider/client";
 import { startTestNeon } from "../support/neonLocal";
 import { connectError, postgresClient, query } from "../support/postgres";
@@ -131,6 +133,24 @@ describe("the local Neon API's data plane: branches that hold real data", functi
     const endpointId = /endpoint%3D([a-z0-9-]+)/.exec(activeUri)![1];
     const inPassword = withoutEndpoint.replace(/:([^:@/]+)@/, (_m, password: string) => `:${encodeURIComponent(`endpoint=${endpointId};`)}${password}@`);
     assert.deepEqual(await query(inPassword, "select 2 as two"), [{ two: 2 }]);
+  });
+
+  it("leaves nothing counted when a client gives up while the branch's database starts", async () => {
+    const { branch, endpoints } = await api.branches.create(projectId, { branch: { name: "abandoned", parent_id: mainBranchId }, endpoints: [{ type: "read_write" }] });
+    const uri = new URL(await uriFor(branch.id, endpoints[0]!.id));
+    const socket = net.connect(Number(uri.port), "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(startupMessage({ user: "neondb_owner", database: "neondb", options: `endpoint=${endpoints[0]!.id}` }));
+    await new Promise((resolve) => socket.once("data", resolve)); // the password request
+    const password = Buffer.from(`${decodeURIComponent(uri.password)}\0`);
+    const message = Buffer.alloc(5);
+    message.write("p");
+    message.writeInt32BE(4 + password.length, 1);
+    socket.end(Buffer.concat([message, password])); // and gone, while the database starts
+    // A connection that waits for the same start, then closes.
+    assert.deepEqual(await query(uri.toString(), "select 1 as one"), [{ one: 1 }]);
+    assert.equal(neon.dataPlane!.connections(endpoints[0]!.id), 0);
+    assert.equal(neon.dataPlane!.databaseConnections(projectId, branch.id), 0, "the branch's database can be stopped again");
   });
 
   it("is reached by Debian's psql with the URI as the API gives it (sslmode=require)", async () => {

@@ -42,6 +42,11 @@ describe("the data plane across a restart of the local Neon API", function () {
     await query(uri, "insert into notes values (2)");
     // Made while the parent runs: its copy is a dump, not yet loaded anywhere.
     const { branch: child, endpoints } = await api.branches.create(projectId, { branch: { name: "child" }, endpoints: [{ type: "read_write" }] });
+    // A schema-only branch, given rows of its own: they are not emptied again after the restart.
+    const schemaOnly = await api.branches.create(projectId, { branch: { name: "schema", init_source: "schema-only" }, endpoints: [{ type: "read_write" }] });
+    const schemaUri = (await api.projects.connectionUri(projectId, { branch_id: schemaOnly.branch.id, endpoint_id: schemaOnly.endpoints[0]!.id, role_name: "neondb_owner", database_name: "neondb" })).uri;
+    assert.deepEqual(await query(schemaUri, "select count(*)::int as n from notes"), [{ n: 0 }]);
+    await query(schemaUri, "insert into notes values (7)");
     await first.close();
     assert.ok(fs.existsSync(path.join(dir, "state.data", "clusters.json")));
 
@@ -52,6 +57,8 @@ describe("the data plane across a restart of the local Neon API", function () {
     assert.deepEqual(await query(again, "select id from notes order by id"), [{ id: 1 }, { id: 2 }]);
     const childUri = (await api.projects.connectionUri(projectId, { branch_id: child.id, endpoint_id: endpoints[0]!.id, role_name: "neondb_owner", database_name: "neondb" })).uri;
     assert.deepEqual(await query(childUri, "select id from notes order by id"), [{ id: 1 }, { id: 2 }]);
+    const schemaAgain = (await api.projects.connectionUri(projectId, { branch_id: schemaOnly.branch.id, endpoint_id: schemaOnly.endpoints[0]!.id, role_name: "neondb_owner", database_name: "neondb" })).uri;
+    assert.deepEqual(await query(schemaAgain, "select id from notes"), [{ id: 7 }]);
     await api.snapshots.restore(projectId, snapshot.id, { target_branch_id: created.branch.id, finalize_restore: true });
     assert.deepEqual(await query(again, "select id from notes order by id"), [{ id: 1 }]);
   });
