@@ -190,7 +190,7 @@ async function greet(raw: net.Socket, secureContext: tls.SecureContext, deps: Fr
   inner.on("close", end);
   await new Promise<void>((resolve) => inner!.once("connect", resolve).once("close", resolve));
   if (gone()) return;
-  socket.setTimeout(0);
+  raw.setTimeout(0); // greeted: the connection may now stay quiet as long as it likes
   // The branch's database answers the startup (AuthenticationOk, parameters, ReadyForQuery): what the client now awaits.
   inner.write(startupMessage({ user, database: route.database }));
   // What the client sent after its password (pipelined), then the rest as it comes.
