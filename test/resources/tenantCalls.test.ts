@@ -7,6 +7,8 @@
  * asserted through the real engine in test/engine/tenantStack.test.ts.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ManualClock, type NeonLocal } from "../../emulator";
 import * as auth from "../../provider/resources/authIntegration/lifecycle";
 import * as branch from "../../provider/resources/branch/lifecycle";
@@ -68,5 +70,14 @@ describe("the calls a tenant's first up makes, resource by resource", () => {
       const read = await lifecycle.read(id, outs as Record<string, unknown>);
       assert.deepEqual(read.props, outs, `${name}: a refresh right after the create would report a change`);
     }
+  });
+
+  it("is the budget docs/speed.md justifies, call by call", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "../../docs/speed.md"), "utf8");
+    const table = doc.slice(doc.indexOf("| Resource | Call |"), doc.indexOf("The list lives once"));
+    const documented = [...table.matchAll(/^\|[^|]*\| `(GET|POST|PATCH|DELETE) ([^`]+)` \|/gm)].map((m) => m[1]!);
+    const budgeted = Object.values(tenantUpCalls).flat().map((call) => call.split(" ")[0]!);
+    assert.deepEqual(documented, budgeted, "the table lists the budgeted calls, in order");
+    assert.match(doc, new RegExp(`## The budget: ${callBudgets.tenantUp} calls for a tenant`));
   });
 });
