@@ -28,6 +28,7 @@ import {
   type UpResult,
 } from "@pulumi/pulumi/automation";
 import type { Engine } from "./engine";
+import { enginePidFileVariable, groupedEngineCommand, runningEnginePid } from "./processGroup";
 import { engineEnvironment, localPassphrase, runnerPaths, type RunnerPaths } from "./environment";
 import { StackSetupError } from "./errors";
 import { programOf } from "./program";
@@ -89,6 +90,8 @@ export interface RunnerStack {
   remove(): Promise<void>;
   /** The state as stored on disk (secrets stay ciphertext); undefined before the first update. */
   readState(): StoredState | undefined;
+  /** The pid of the Pulumi CLI running a command of this stack now (in a process group of its own), if one runs. */
+  enginePid(): number | undefined;
 }
 
 /** The parts of a stored Pulumi checkpoint the runner's callers read. */
@@ -111,9 +114,13 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
   const projectDir = path.resolve(options.projectDir);
   if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) throw new StackSetupError(`${projectDir} has no Pulumi.yaml`);
   if (paths.backendDir) fs.mkdirSync(paths.backendDir, { recursive: true });
-  const envVars = runnerEnvironment(runner, paths);
+  // The CLI's pid while a command runs (each stack its own file: stacks may run side by side).
+  const enginePidFile = path.join(runner.stateDir, "pids", `${options.stackName}.pid`);
+  fs.mkdirSync(path.dirname(enginePidFile), { recursive: true });
+  const envVars = { ...runnerEnvironment(runner, paths), [enginePidFileVariable]: enginePidFile };
   const redirect = { configWorkDir: "" };
-  const pulumiCommand = configRedirectingCommand(runner.engine.command, () => redirect.configWorkDir);
+  const grouped = groupedEngineCommand(runner.engine.command, path.join(runner.stateDir, "bin"));
+  const pulumiCommand = configRedirectingCommand(grouped, () => redirect.configWorkDir);
   const workspace = await LocalWorkspace.create({ workDir: projectDir, pulumiCommand, pulumiHome: paths.pulumiHome, envVars });
   const settings = await workspace.projectSettings();
   // The runner's own project folder of the same name, whose stack files are the copies the CLI
@@ -161,6 +168,7 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
       fs.rmSync(configFile, { force: true });
     },
     readState: () => (stateFile && fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState) : undefined),
+    enginePid: () => runningEnginePid(enginePidFile),
   };
 }
 
