@@ -49,18 +49,29 @@ const sessionMembers = () => {
     try {
       const stat = fs.readFileSync("/proc/" + entry + "/stat", "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[3]) === child.pid) members.push(Number(entry));
+      if (Number(fields[3]) === child.pid && fields[0] !== "Z") members.push(Number(entry));
     } catch {}
   }
   return members;
 };
 child.on("exit", (code, signal) => {
   try { process.kill(-child.pid, "SIGKILL"); } catch {}
-  for (const pid of sessionMembers()) {
-    try { process.kill(pid, "SIGKILL"); } catch {}
-  }
-  if (pidFile) { try { fs.rmSync(pidFile, { force: true }); } catch {} }
-  process.exit(code !== null ? code : 128 + (constants.signals[signal] || 1));
+  // Until the session is empty (a process may be starting one more as the first ones die), for
+  // at most two seconds: the caller can then rely on nothing being left.
+  let rounds = 0;
+  const sweep = () => {
+    const left = sessionMembers();
+    if (left.length > 0 && rounds++ < 100) {
+      for (const pid of left) {
+        try { process.kill(pid, "SIGKILL"); } catch {}
+      }
+      setTimeout(sweep, 20);
+      return;
+    }
+    if (pidFile) { try { fs.rmSync(pidFile, { force: true }); } catch {} }
+    process.exit(code !== null ? code : 128 + (constants.signals[signal] || 1));
+  };
+  sweep();
 });
 `;
 }

@@ -23,6 +23,7 @@ import {
   type NeonTarget,
   type StackConfig,
   type TestStack,
+  skipRestAfterFailure,
 } from "../support/engineHarness";
 
 const examples = path.join(repoRoot, "examples");
@@ -63,7 +64,7 @@ describe("the examples through the real Pulumi engine", function () {
   }
 
   describe("agent-checkpoints", function () {
-    this.bail(true);
+    skipRestAfterFailure();
     let stack: TestStack;
     let outputs: Record<string, { value: any; secret: boolean }>;
     const defaultBranch = async () => (await target.client.branches.list(outputs.projectId.value)).branches.find((b) => b.default)!;
@@ -119,7 +120,7 @@ describe("the examples through the real Pulumi engine", function () {
   });
 
   describe("auth-data-api", function () {
-    this.bail(true);
+    skipRestAfterFailure();
     let stack: TestStack;
     let outputs: Record<string, { value: any; secret: boolean }>;
     let projectId: string;
@@ -158,7 +159,7 @@ describe("the examples through the real Pulumi engine", function () {
   });
 
   describe("provisioning", function () {
-    this.bail(true);
+    skipRestAfterFailure();
     let stateDir: string;
     let databases: import("../../examples/provisioning/provision").UserDatabases;
     let first: import("../../examples/provisioning/provision").ProvisionedDatabase;
@@ -218,7 +219,7 @@ describe("the examples through the real Pulumi engine", function () {
   });
 
   describe("pr-preview-branch", function () {
-    this.bail(true);
+    skipRestAfterFailure();
     let appProjectId: string;
     let stack: TestStack;
     let outputs: Record<string, { value: any; secret: boolean }>;

@@ -9,7 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { repoRoot } from "../support/engineHarness";
+import { repoRoot, skipRestAfterFailure } from "../support/engineHarness";
 
 interface Finished {
   code: number | null;
@@ -26,7 +26,7 @@ function checkoutFingerprint(): string {
 
 describe("npm start (the main job) through the real Pulumi engine", function () {
   this.timeout(240_000);
-  this.bail(true);
+  skipRestAfterFailure();
   let stateDir: string;
   let fingerprint: string;
   const children: ChildProcess[] = [];

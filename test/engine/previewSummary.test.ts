@@ -15,11 +15,11 @@ import * as path from "node:path";
 import type { Engine } from "../../runner/engine";
 import { previewStack, writeSavedPreviews, type SavedPreview } from "../../runner/summary/collect";
 import { summaryMarker } from "../../runner/summary/render";
-import { openTestStack, repoRoot, requireEngine, runCli, startNeonTarget, type NeonTarget, type StackConfig, type TestStack } from "../support/engineHarness";
+import { openTestStack, repoRoot, requireEngine, runCli, startNeonTarget, type NeonTarget, type StackConfig, type TestStack, skipRestAfterFailure } from "../support/engineHarness";
 
 describe("PR preview summaries of real engine previews", function () {
   this.timeout(240_000);
-  this.bail(true);
+  skipRestAfterFailure();
   let engine: Engine;
   let target: NeonTarget;
   let workDir: string;

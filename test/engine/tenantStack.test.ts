@@ -28,6 +28,7 @@ import {
   type NeonTarget,
   type StepRun,
   type TestStack,
+  skipRestAfterFailure,
 } from "../support/engineHarness";
 
 /**
@@ -45,7 +46,7 @@ function assertProviderIsOneRequire(resource: StoredResource): void {
 
 describe("the tenant stack through the real Pulumi engine", function () {
   this.timeout(180_000);
-  this.bail(true); // each step builds on the one before
+  skipRestAfterFailure(); // each step builds on the one before
 
   let engine: Engine;
   let target: NeonTarget;

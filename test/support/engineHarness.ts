@@ -211,3 +211,17 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
+
+/**
+ * For a describe whose tests build on each other: after one fails, the rest of it are skipped.
+ * (Not Mocha's `this.bail()`, which also skips the whole suite when a test elsewhere failed before.)
+ */
+export function skipRestAfterFailure(): void {
+  let broken = false;
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") broken = true;
+  });
+  beforeEach(function () {
+    if (broken) this.skip();
+  });
+}
