@@ -349,41 +349,44 @@ export class Clusters {
     const owner = cluster.contents.databases.find((d) => d.name === database)?.owner;
     if (owner === undefined && !systemDatabases.has(database)) throw new UnknownDatabaseError(database);
     const hadTar = cluster.source === "tar";
+    // Its files are the cluster's data from now on: the manifest says so before the tar goes.
+    const loaded = () => {
+      cluster.source = undefined;
+      this.#save();
+      if (hadTar) fs.rmSync(`${cluster.dir}.tar`, { force: true });
+    };
     const upToDate = cluster.synced === JSON.stringify(cluster.contents) && cluster.databases.has(database) && !cluster.emptyOnOpen.has(database);
     // A start cut short (a crash, a failed sync) may have left files: the source is loaded whole again.
     if (source) fs.rmSync(cluster.dir, { recursive: true, force: true });
     if (upToDate) {
       // Nothing to make (a branch's copy of a parent that had it all): one start, as the owner.
       const direct = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres", ...(source ? { loadDataDir: source } : {}) });
-      cluster.source = undefined;
-      this.#save();
-      if (hadTar) fs.rmSync(`${cluster.dir}.tar`, { force: true });
+      loaded();
       return this.#serve(cluster, direct, database);
     }
     // Bring Postgres to what the API says (roles, databases) as its superuser, on a database that exists.
     const adminDatabase = cluster.databases.has(database) ? database : "postgres";
     let db = await PGlite.create({ dataDir: cluster.dir, database: adminDatabase, ...(source ? { loadDataDir: source } : {}) });
-    cluster.source = undefined;
     try {
       await this.#syncContents(cluster, db);
-      if (cluster.emptyOnOpen.has(database) && adminDatabase === database) {
-        await emptyTables(db);
-        cluster.emptyOnOpen.delete(database);
-      }
+      if (adminDatabase === database) await this.#emptyIfDue(cluster, db, database);
     } catch (err) {
       await db.close();
       throw err;
     }
     await db.close();
-    this.#save();
-    if (hadTar) fs.rmSync(`${cluster.dir}.tar`, { force: true });
+    loaded();
     db = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres" });
-    if (cluster.emptyOnOpen.has(database)) {
-      await emptyTables(db);
-      cluster.emptyOnOpen.delete(database);
-      this.#save();
-    }
+    await this.#emptyIfDue(cluster, db, database);
     return this.#serve(cluster, db, database);
+  }
+
+  /** Empties the open database's tables if it is a schema-only copy opened for the first time (once: recorded at once). */
+  async #emptyIfDue(cluster: Cluster, db: PGlite, database: string): Promise<void> {
+    if (!cluster.emptyOnOpen.has(database)) return;
+    await emptyTables(db);
+    cluster.emptyOnOpen.delete(database);
+    this.#save();
   }
 
   /** Puts an open database behind its internal pglite-socket server. */

@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as net from "node:net";
 import { isoSeconds } from "../clock";
-import type { NeonLocalState, ProjectRecord } from "../store";
+import type { EndpointData, NeonLocalState, ProjectRecord } from "../store";
 import { type ClusterContents, Clusters } from "./clusters";
 import { type PostgresFront, type Route, startFront } from "./front";
 
@@ -201,8 +201,7 @@ export class DataPlane {
         endpoint.current_state = "idle";
         endpoint.suspended_at = isoSeconds(now);
         suspended.push(endpoint.id);
-        const stillServed = Object.values(record.endpoints).some((e) => e.current_state === "active" && branchKey(record.project.id, e.branch_id) === key);
-        if (!stillServed) await this.#clusters.stop(key);
+        if (!servedByAnother(record, endpoint)) await this.#clusters.stop(key);
       }
     }
     if (suspended.length > 0) this.#stateChanged();
@@ -237,7 +236,7 @@ export class DataPlane {
       }
       if (!branch.databases[request.database]) return { refused: ["3D000", `database "${request.database}" does not exist`] };
       // The connection starts a suspended compute, before its database is opened (nothing may stop it meanwhile).
-      this.#wake(endpoint.id);
+      this.#wake(endpoint);
       return { cluster: branchKey(record.project.id, endpoint.branch_id), endpointId: endpoint.id, database: request.database };
     }
     return { refused: ["08004", "The requested endpoint could not be found, or you don't have access to it."] };
@@ -266,25 +265,19 @@ export class DataPlane {
 
   /** A branch's database stops when the API suspends its compute (and no other compute of it is active). */
   #stopSuspended(record: ProjectRecord): void {
-    const endpoints = Object.values(record.endpoints);
-    for (const endpoint of endpoints) {
-      const suspending = endpoint.pending_state === "idle" || (endpoint.current_state === "idle" && endpoint.pending_state === undefined);
-      if (!suspending) continue;
+    for (const endpoint of Object.values(record.endpoints)) {
+      if ((endpoint.pending_state ?? endpoint.current_state) !== "idle") continue;
       const key = branchKey(record.project.id, endpoint.branch_id);
-      const served = endpoints.some((e) => e !== endpoint && e.branch_id === endpoint.branch_id && (e.pending_state ?? e.current_state) === "active");
-      if (!served && this.#clusters.isRunning(key)) this.#inBackground(this.#clusters.stop(key), `stopping ${key}`);
+      if (!servedByAnother(record, endpoint) && this.#clusters.isRunning(key)) this.#inBackground(this.#clusters.stop(key), `stopping ${key}`);
     }
   }
 
   /** A connection to a suspended compute starts it (as Neon's proxy does): it is active again. */
-  #wake(endpointId: string): void {
-    for (const record of Object.values(this.#state().projects)) {
-      const endpoint = record.endpoints[endpointId];
-      if (!endpoint || endpoint.current_state === "active") continue;
-      endpoint.current_state = "active";
-      endpoint.started_at = isoSeconds(this.#now());
-      this.#stateChanged();
-    }
+  #wake(endpoint: EndpointData): void {
+    if (endpoint.current_state === "active") return;
+    endpoint.current_state = "active";
+    endpoint.started_at = isoSeconds(this.#now());
+    this.#stateChanged();
   }
 
   /**
@@ -307,6 +300,11 @@ export class DataPlane {
       }
     }
   }
+}
+
+/** Whether another compute of the endpoint's branch is active (or starting): its database must keep running. */
+function servedByAnother(record: ProjectRecord, endpoint: EndpointData): boolean {
+  return Object.values(record.endpoints).some((e) => e !== endpoint && e.branch_id === endpoint.branch_id && (e.pending_state ?? e.current_state) === "active");
 }
 
 function branchContents(record: ProjectRecord, branchId: string): ClusterContents {

@@ -89,7 +89,5 @@ export function tenantPlan(spec: TenantSpec, organizations: TenantOrganizations)
   };
 }
 
-/** `postgresql://role:password@host/database?sslmode=require`, as Neon writes connection URIs. */
-export function connectionUri(role: string, password: string, host: string, database: string): string {
-  return `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${host}/${encodeURIComponent(database)}?sslmode=require`;
-}
+/** A preview branch's URI is written as the project's: one function. */
+export { connectionUri } from "../resources/project/logic";

@@ -110,19 +110,9 @@ export class OperationTracker {
     this.#clock = clock;
   }
 
-  get clock(): Clock {
-    return this.#clock;
-  }
-
   /** Records operations Neon just returned (pending ones only: they are what later changes wait for). */
   register(operations: readonly Operation[]): void {
     this.#track(operations);
-  }
-
-  /** The operations of `projectId` this process knows to be pending (and has not given up on). */
-  pendingOn(projectId: string): Operation[] {
-    const queue = this.#projects.get(projectId);
-    return queue ? [...queue.ops.values()].filter((t) => isPending(t.latest) && !t.abandoned).map((t) => t.latest) : [];
   }
 
   /**
@@ -193,7 +183,7 @@ export class OperationTracker {
    */
   async idle(projectId: string, deps: OperationWaitDeps, signal?: AbortSignal): Promise<void> {
     const queue = this.#projects.get(projectId);
-    const pending = queue ? [...queue.ops.values()].filter((t) => isPending(t.latest) && !t.abandoned) : [];
+    const pending = queue ? awaited(queue) : [];
     if (pending.length === 0) return;
     queue!.users += 1;
     try {
@@ -404,9 +394,14 @@ export class OperationTracker {
    */
   #release(projectId: string, queue: ProjectQueue): void {
     if (queue.users > 0) return;
-    if ([...queue.ops.values()].some((t) => isPending(t.latest) && !t.abandoned)) return;
+    if (awaited(queue).length > 0) return;
     if (this.#projects.get(projectId) === queue) this.#projects.delete(projectId);
   }
+}
+
+/** The project's pending operations that changes still wait for (not given up on). */
+function awaited(queue: ProjectQueue): Tracked[] {
+  return [...queue.ops.values()].filter((t) => isPending(t.latest) && !t.abandoned);
 }
 
 function failIfFailed(op: Operation, secrets: readonly string[]): void {
