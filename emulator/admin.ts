@@ -8,6 +8,8 @@
  *   POST   /__neon_local/faults                 {match, action, times?|probability?} → 201 {id}
  *   POST   /__neon_local/operation-faults       {projectId?, count, outcome: failed|error|slow, factor?} → 201 {id}
  *   DELETE /__neon_local/faults[/{id}]          clear all, or one
+ *   GET    /__neon_local/held                   requests held by `hold` faults
+ *   POST   /__neon_local/held/{id}/release      let one go on
  *   GET    /__neon_local/requests               the request log; DELETE clears it
  *   POST   /__neon_local/clock/advance          {ms} (only with a manual clock)
  */
@@ -56,6 +58,9 @@ export function handleAdminRequest(ctx: AdminContext, method: string, url: URL, 
     }
     const one = /^\/faults\/([^/]+)$/.exec(path);
     if (method === "DELETE" && one) return ctx.faults.remove(one[1]) ? send(res, 204) : send(res, 404, { code: "NOT_FOUND", message: `fault ${one[1]} not found` });
+    if (method === "GET" && path === "/held") return send(res, 200, { held: ctx.faults.heldRequests() });
+    const held = /^\/held\/([^/]+)\/release$/.exec(path);
+    if (method === "POST" && held) return ctx.faults.release(held[1]) ? send(res, 204) : send(res, 404, { code: "NOT_FOUND", message: `no request ${held[1]} is held` });
     if (method === "GET" && path === "/requests") return send(res, 200, { requests: ctx.requestLog });
     if (method === "DELETE" && path === "/requests") {
       ctx.requestLog.length = 0;

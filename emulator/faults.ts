@@ -33,6 +33,13 @@ const faultAction = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("drop") }).strict(),
   /** The request is carried out, then the connection is destroyed before the response: the ambiguous write. */
   z.object({ kind: z.literal("commit_then_drop") }).strict(),
+  /**
+   * The request waits, its body read, until it is released (`FaultController.release`, or the
+   * admin route), then goes on as `then` says: answered normally, dropped without being carried out,
+   * or carried out with the answer dropped. Lets a test stop a client at a chosen point (kill the
+   * engine while its create is held) without any real wait.
+   */
+  z.object({ kind: z.literal("hold"), then: z.enum(["continue", "drop", "commit_then_drop"]).default("continue") }).strict(),
 ]);
 
 export const faultSpecSchema = z
@@ -88,6 +95,13 @@ function parseFault<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   throw new InvalidFaultError(`invalid ${what}${field ? ` at ${field}` : ""}: ${issue.message}`);
 }
 
+/** A request held by a `hold` fault. */
+export interface HeldRequest {
+  id: string;
+  method: string;
+  path: string;
+}
+
 export interface FaultRequest {
   method: string;
   path: string;
@@ -98,6 +112,10 @@ export interface FaultRequest {
 export class FaultController {
   private faults: ActiveFault[] = [];
   private operationFaults: ActiveOperationFault[] = [];
+  private held = new Map<string, { request: HeldRequest; release: () => void }>();
+  private holdWaiters: ((request: HeldRequest) => void)[] = [];
+  /** Held requests already handed to a `nextHeld()` caller. */
+  private claimed = new Set<string>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -136,6 +154,51 @@ export class FaultController {
   clear(): void {
     this.faults = [];
     this.operationFaults = [];
+  }
+
+  /** Holds a request (the server calls this for a `hold` fault) until it is released. */
+  hold(method: string, path: string): Promise<void> {
+    const request: HeldRequest = { id: randomUUID(), method, path };
+    return new Promise((release) => {
+      this.held.set(request.id, { request, release });
+      const waiter = this.holdWaiters.shift();
+      waiter?.(request);
+    });
+  }
+
+  /** The requests held now, oldest first. */
+  heldRequests(): HeldRequest[] {
+    return [...this.held.values()].map((h) => ({ ...h.request }));
+  }
+
+  /** The next request to be held (or the oldest held now that no one has waited for yet). */
+  nextHeld(): Promise<HeldRequest> {
+    const unclaimed = [...this.held.values()].find((h) => !this.claimed.has(h.request.id));
+    if (unclaimed) {
+      this.claimed.add(unclaimed.request.id);
+      return Promise.resolve({ ...unclaimed.request });
+    }
+    return new Promise((resolve) =>
+      this.holdWaiters.push((request) => {
+        this.claimed.add(request.id);
+        resolve({ ...request });
+      }),
+    );
+  }
+
+  /** Lets a held request go on (as its fault's `then` says). False when no such request is held. */
+  release(id: string): boolean {
+    const held = this.held.get(id);
+    if (!held) return false;
+    this.held.delete(id);
+    this.claimed.delete(id);
+    held.release();
+    return true;
+  }
+
+  /** Lets every held request go on (a test's `after()`, or the server closing). */
+  releaseAll(): void {
+    for (const id of [...this.held.keys()]) this.release(id);
   }
 
   list(): { requests: ActiveFault[]; operations: ActiveOperationFault[] } {

@@ -141,6 +141,7 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
     state: () => world.state,
     dataPlane,
     close() {
+      faults.releaseAll(); // a held request must not outlive the server
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
@@ -161,7 +162,7 @@ function dataPlaneOptions(options: NeonLocalOptions): DataPlaneOptions {
 }
 
 export { ManualClock, systemClock, type Clock } from "./clock";
-export { FaultController, InvalidFaultError, type FaultSpec, type FaultAction, type OperationFaultSpec } from "./faults";
+export { FaultController, InvalidFaultError, type FaultSpec, type FaultAction, type HeldRequest, type OperationFaultSpec } from "./faults";
 export type { Exchange, RequestLogEntry } from "./server";
 export type { NeonLocalState } from "./store";
 export { defaultOrganizations, regions, type OrganizationSeed } from "./seed";

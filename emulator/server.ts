@@ -150,6 +150,12 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     }
 
     const raw = await readBody(req, deps.maxBodyBytes);
+    // Held after its body is read: the client may be gone (killed) by the time it is released.
+    const then = fault?.kind === "hold" ? (await deps.faults.hold(method, log.path), fault.then) : undefined;
+    if (then === "drop") {
+      res.destroy();
+      return finish(0, undefined, true);
+    }
     const body = parseJson(raw);
     exchange.requestBody = body;
     const result = runInTransaction(deps.world, match.params.project_id, method !== "GET", () =>
@@ -157,7 +163,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     );
     if (method !== "GET") deps.onMutation();
 
-    if (fault?.kind === "commit_then_drop") {
+    if (fault?.kind === "commit_then_drop" || then === "commit_then_drop") {
       // The change is made; the client never learns it: the ambiguous write clients must reconcile.
       res.destroy();
       return finish(result.status, result.body, true);

@@ -6,6 +6,8 @@
  *   preview --stack <name>...            preview stacks through the engine
  *   up --stack <name>                    update a stack
  *   destroy --stack <name> [--remove]    destroy a stack (and remove it from the backend)
+ *   up and destroy first settle the creates an interrupted update left pending (docs/engine.md);
+ *   --discard-pending-creates drops those that cannot be settled safely.
  *   preview-summary [--stack <name>... | --changed --base <rev> | --events <path>...]
  *                   [--save-events <dir>] [--output <file>] [--post [--pull-request <n>] [--comment-author <login>]]
  *
@@ -37,7 +39,12 @@ const commonOptions = {
   "config-file": { type: "string" },
 } as const;
 
-const stackCommandOptions = { ...commonOptions, stack: { type: "string", multiple: true }, remove: { type: "boolean" } } as const;
+const stackCommandOptions = {
+  ...commonOptions,
+  stack: { type: "string", multiple: true },
+  remove: { type: "boolean" },
+  "discard-pending-creates": { type: "boolean" },
+} as const;
 
 /** Each command's options (the workflow tests check that the example workflows use only these). */
 export const commandOptions = {
@@ -148,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
       const runner = await runnerFor(options);
       for (const stackName of stacks) {
         const stack = await openStack(runner, { projectDir: options.projectDir, stackName, ...(options.configFile ? { configFile: options.configFile } : {}) });
-        const stream = { onOutput: (text: string) => process.stdout.write(text) };
+        const stream = { onOutput: (text: string) => process.stdout.write(text), discardPendingCreates: values["discard-pending-creates"] === true };
         if (command === "preview") await stack.preview(stream);
         else if (command === "up") process.stdout.write(`\n${stackName}: ${renderChangeSummary((await stack.up(stream)).summary.resourceChanges)}\n`);
         else {

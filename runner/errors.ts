@@ -21,3 +21,12 @@ export class StaleBuildError extends RunnerError {}
 
 /** A Pulumi project or stack the runner was asked to open is not usable as given. */
 export class StackSetupError extends RunnerError {}
+
+/** The stack is locked by an update that may still be running (another host, or a live process). */
+export class StackLockedError extends RunnerError {}
+
+/**
+ * A create an interrupted update left pending could not be settled safely (Neon has objects that
+ * may or may not be it): the message names the resource, the objects, and what to do.
+ */
+export class PendingCreateError extends RunnerError {}

@@ -13,6 +13,7 @@
  *   folder of the runner's own, of the same name, where that copy is the stack file.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import {
   LocalWorkspace,
@@ -30,8 +31,12 @@ import {
 import type { Engine } from "./engine";
 import { enginePidFileVariable, groupedEngineCommand, runningEnginePid } from "./processGroup";
 import { engineEnvironment, localPassphrase, runnerPaths, type RunnerPaths } from "./environment";
-import { StackSetupError } from "./errors";
+import { neonClientFor } from "../provider/resources/common/providerConfig";
+import { StackLockedError, StackSetupError } from "./errors";
 import { programOf } from "./program";
+import { recoverPendingCreates, type RecoveryReport } from "./recovery";
+import { lastRunStart, runRecordFile, writeRunRecord } from "./recovery/runRecord";
+import { isStaleLock, liveLockMessage, lockHoldersIn, pulumiProcessRunning } from "./recovery/staleLock";
 
 export interface RunnerOptions {
   engine: Engine;
@@ -72,6 +77,11 @@ export interface OperationOptions {
   /** Aborting sends SIGINT: the engine finishes the steps in flight, records them and unlocks. */
   signal?: AbortSignal;
   color?: "always" | "never" | "auto";
+  /**
+   * Drop pending creates that an interrupted update left and that cannot be settled safely (the
+   * runner's recovery refused them, naming the objects), as Pulumi's `--clear-pending-creates` does.
+   */
+  discardPendingCreates?: boolean;
 }
 
 export interface RunnerStack {
@@ -92,6 +102,11 @@ export interface RunnerStack {
   readState(): StoredState | undefined;
   /** The pid of the Pulumi CLI running a command of this stack now (in a process group of its own), if one runs. */
   enginePid(): number | undefined;
+  /**
+   * Settles the creates an interrupted update left pending (also done before every up, refresh and
+   * destroy): see runner/recovery. A stale lock of this host is removed first.
+   */
+  recover(options?: OperationOptions): Promise<RecoveryReport>;
 }
 
 /** The parts of a stored Pulumi checkpoint the runner's callers read. */
@@ -150,15 +165,44 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     refreshConfigCopy();
     return { configFile, color: o.color ?? "never", onOutput: o.onOutput, onEvent: o.onEvent, signal: o.signal } as const;
   };
+
+  const runRecord = runRecordFile(runner.stateDir, options.stackName);
+  const recover = (o: OperationOptions = {}) =>
+    recoverPendingCreates({
+      stackName: options.stackName,
+      hasPendingCreates: () => {
+        if (!stateFile) return undefined;
+        if (!fs.existsSync(stateFile)) return fs.existsSync(`${stateFile}.gz`) ? undefined : false;
+        const pending = (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState).checkpoint.latest?.pending_operations ?? [];
+        return pending.some((op) => (op as { type?: string }).type === "creating");
+      },
+      exportState: () => stack.exportStack() as never,
+      importState: (state) => stack.importStack(state as never),
+      neonClient: async () => {
+        refreshConfigCopy();
+        const config = await stack.getAllConfig();
+        return neonClientFor({ apiKey: config["neon:apiKey"]?.value, apiHost: config["neon:apiHost"]?.value }, { ...process.env, ...envVars });
+      },
+      interruptedAtMs: lastRunStart(runRecord),
+      discardUnsettled: o.discardPendingCreates,
+      log: (line) => o.onOutput?.(`recovery: ${line}\n`),
+    });
+  /** A command that changes the state: stale locks cleared, interrupted creates settled, its start recorded. */
+  const changing = <T>(command: string, o: OperationOptions | undefined, run: () => Promise<T>): Promise<T> =>
+    withStaleLockCleared(options.stackName, stack, async () => {
+      await recover(o);
+      writeRunRecord(runRecord, command, Date.now());
+      return run();
+    });
   return {
     projectName: settings.name,
     stackName: options.stackName,
     configFile,
     stateFile,
     preview: (o) => stack.preview(operation(o)),
-    up: (o) => stack.up(operation(o)),
-    refresh: (o) => stack.refresh(operation(o)),
-    destroy: (o) => stack.destroy(operation(o)),
+    up: (o) => changing("up", o, () => stack.up(operation(o))),
+    refresh: (o) => changing("refresh", o, () => stack.refresh(operation(o))),
+    destroy: (o) => changing("destroy", o, () => stack.destroy(operation(o))),
     outputs: () => {
       refreshConfigCopy();
       return stack.outputs();
@@ -169,7 +213,28 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     },
     readState: () => (stateFile && fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState) : undefined),
     enginePid: () => runningEnginePid(enginePidFile),
+    recover: (o) => withStaleLockCleared(options.stackName, stack, () => recover(o)),
   };
+}
+
+/**
+ * Runs `command`; when it fails because the stack is locked, removes the lock if every holder is
+ * provably gone (this host, process not running: an engine that was killed) and runs it once more.
+ * A live or foreign lock is never removed: StackLockedError says whose it is.
+ */
+async function withStaleLockCleared<T>(stackName: string, stack: Stack, command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (err) {
+    const holders = lockHoldersIn(err instanceof Error ? err.message : String(err));
+    if (holders === undefined) throw err;
+    const host = os.hostname();
+    if (holders.length === 0 || !holders.every((h) => isStaleLock(h, host, pulumiProcessRunning))) {
+      throw new StackLockedError(liveLockMessage(stackName, holders, host), { cause: err });
+    }
+    await stack.cancel();
+    return command();
+  }
 }
 
 /** Stacks opened side by side share the folder: an unchanged file is left alone, a new one appears whole. */

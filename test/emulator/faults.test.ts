@@ -112,6 +112,55 @@ describe("local Neon API: fault injection", () => {
     });
   });
 
+  describe("hold: a request waits until the test lets it go on", () => {
+    const named = (name: string) => Object.values(neon.state().projects).filter((p) => p.project.name === name);
+
+    it("continue: nothing is done while it is held; released, it is answered normally", async () => {
+      neon.faults.add({ match: { method: "POST", path: "/projects" }, action: { kind: "hold" } });
+      const request = call(neon, "POST", "/projects", { project: { name: "held-continue" } });
+      const held = await neon.faults.nextHeld();
+      assert.deepEqual({ method: held.method, path: held.path }, { method: "POST", path: "/projects" });
+      assert.deepEqual(neon.faults.heldRequests().map((h) => h.id), [held.id]);
+      assert.equal(named("held-continue").length, 0, "not carried out while held");
+      assert.equal(neon.faults.release(held.id), true);
+      assert.equal((await request).status, 201);
+      assert.equal(named("held-continue").length, 1);
+      assert.deepEqual(neon.faults.heldRequests(), []);
+      assert.equal(neon.faults.release(held.id), false, "a request is released once");
+    });
+
+    it("drop: released, it is never carried out and the client sees the connection close", async () => {
+      neon.faults.add({ match: { method: "POST", path: "/projects" }, action: { kind: "hold", then: "drop" } });
+      const request = socketError(call(neon, "POST", "/projects", { project: { name: "held-drop" } }));
+      neon.faults.release((await neon.faults.nextHeld()).id);
+      await request;
+      assert.equal(named("held-drop").length, 0);
+      assert.equal(neon.requestLog.at(-1)?.fault, "hold");
+    });
+
+    it("commit_then_drop: released, it is carried out and the answer is lost", async () => {
+      neon.faults.add({ match: { method: "POST", path: "/projects" }, action: { kind: "hold", then: "commit_then_drop" } });
+      const request = socketError(call(neon, "POST", "/projects", { project: { name: "held-commit" } }));
+      neon.faults.release((await neon.faults.nextHeld()).id);
+      await request;
+      assert.equal(named("held-commit").length, 1);
+    });
+
+    it("is seen and released through the admin routes too; an unknown hold is a 404", async () => {
+      neon.faults.add({ match: { method: "GET", path: "/projects" }, action: { kind: "hold" } });
+      const request = call(neon, "GET", "/projects");
+      const held = await neon.faults.nextHeld();
+      assert.deepEqual((await admin(neon, "GET", "/held")).body, { held: [{ id: held.id, method: "GET", path: "/projects" }] });
+      assert.equal((await admin(neon, "POST", `/held/${held.id}/release`)).status, 204);
+      assert.equal((await request).status, 200);
+      assert.equal((await admin(neon, "POST", `/held/${held.id}/release`)).status, 404);
+    });
+
+    it("rejects an unknown `then`", () => {
+      assert.throws(() => neon.faults.add({ match: { path: "/projects" }, action: { kind: "hold", then: "later" } } as unknown as FaultSpec), /invalid fault at action.then/);
+    });
+  });
+
   describe("how often and on what a fault fires", () => {
     it("fires `times` times, then stops", async () => {
       neon.faults.add({ match: { method: "GET", path: "/projects" }, action: { kind: "status", status: 503 }, times: 3 });

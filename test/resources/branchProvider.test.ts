@@ -158,7 +158,7 @@ describe("Branch provider against the local Neon API", () => {
     const reparent = await branch.diff(child.id, child.outs, { ...inputs, parentId: parent.id });
     assert.deepEqual([reparent.changes, reparent.replaces, reparent.deleteBeforeReplace], [true, ["parentId"], true]);
     // Why delete-before-replace: the new branch needs the name the old one holds.
-    await assert.rejects(branch.create({ ...inputs, parentId: parent.id } as never), /already exists/);
+    await assert.rejects(branch.create({ ...inputs, parentId: parent.id } as never), /already has a branch named "child"/);
     await branch.del(child.id, child.outs);
     const replaced = await createBranch({ ...inputs, parentId: parent.id });
     assert.equal(liveBranch(projectId, replaced.id).parent_id, parent.id);
@@ -217,6 +217,25 @@ describe("Branch provider against the local Neon API", () => {
     const promoted = await createBranch({ projectId, name: "promoted" });
     assert.equal((await settledCall(neon, "POST", `/projects/${projectId}/branches/${promoted.id}/set_as_default`)).status, 200);
     await assert.rejects(branch.del(promoted.id, promoted.outs), /it is the project's default branch, which Neon never deletes: make another branch the default first/);
+  });
+
+  it("when the name is taken, names the branch that has it, whether it looks like this resource's create, and the way out", async () => {
+    const { projectId, defaultBranchId } = await newProject("branch-name-taken");
+    const first = await createBranch({ projectId, name: "preview-1" });
+    const same = await branch.create({ projectId, name: "preview-1" } as never).then(
+      () => assert.fail("created a second branch of the same name"),
+      (err: Error) => err,
+    );
+    assert.match(same.message, new RegExp(`project ${projectId} already has a branch named "preview-1": ${first.id} \\(created [^)]+\\)`));
+    assert.match(same.message, new RegExp(`made from the parent this resource declares \\(${defaultBranchId}\\)`));
+    assert.match(same.message, /`npx neon-pulumi-dynamic up --stack <stack>`/);
+    assert.match(same.message, new RegExp(`adoptId: "${first.id}"`));
+    const other = await createBranch({ projectId, name: "other-parent" });
+    const differs = await branch.create({ projectId, name: "preview-1", parentId: other.id } as never).then(
+      () => assert.fail("created a second branch of the same name"),
+      (err: Error) => err,
+    );
+    assert.match(differs.message, new RegExp(`made from ${defaultBranchId}, not from the parent this resource declares \\(${other.id}\\): it is not this resource's create`));
   });
 
   it("after a create whose response was lost, finds the branch by name instead of creating a second one", async () => {

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import { stringify as stringifyYaml } from "yaml";
-import type { NeonLocal, RequestLogEntry } from "../../emulator";
+import type { Exchange, NeonLocal, RequestLogEntry } from "../../emulator";
 import { defaultOrganizations } from "../../emulator";
 import { NeonClient } from "../../provider/client";
 import { locateEngine, type Engine } from "../../runner/engine";
@@ -48,6 +48,10 @@ export interface NeonTarget {
   requestsSince(mark: number): RequestLogEntry[] | undefined;
   mark(): number;
   close(): Promise<void>;
+  /** The local Neon API itself (faults, state), when it is the target. */
+  readonly local?: NeonLocal;
+  /** Calls `listener` with each exchange the local Neon API finishes (none against the real API); returns the way to stop. */
+  onExchange(listener: (exchange: Exchange) => void): () => void;
 }
 
 /**
@@ -69,9 +73,11 @@ export async function startNeonTarget(operationDelayMs = 30, polling: "every 10 
       requestsSince: () => undefined,
       mark: () => 0,
       close: async () => undefined,
+      onExchange: () => () => undefined,
     };
   }
-  const neon: NeonLocal = await startTestNeon({ operationDelayMs });
+  const listeners = new Set<(exchange: Exchange) => void>();
+  const neon: NeonLocal = await startTestNeon({ operationDelayMs, onExchange: (e) => listeners.forEach((l) => l(e)) });
   const [sponsored, paid] = defaultOrganizations;
   return {
     kind: "local",
@@ -82,6 +88,11 @@ export async function startNeonTarget(operationDelayMs = 30, polling: "every 10 
     requestsSince: (mark) => neon.requestLog.slice(mark),
     mark: () => neon.requestLog.length,
     close: () => neon.close(),
+    local: neon,
+    onExchange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }
 

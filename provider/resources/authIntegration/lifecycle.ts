@@ -14,7 +14,7 @@ import type { NeonAuthCreated, NeonAuthIntegration } from "../../client/schemas/
 import { branchScopedId, branchScopeOf, resolveBranchId, resolveBranchIdForCreate, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
 import { declaredKey, declaredNames, liveInputs, recordedDeclaredNames } from "../common/declared";
-import { claimCreated, claimedIdOrThrow, requestStartOnNeon } from "../common/ownership";
+import { claimUnder, claimedIdOrThrow, lostAnswer, type UnknownOutcome } from "../common/ownership";
 import { ResourceInitFailure, updateStep } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";
 import { neonClientForCall } from "../common/providerConfig";
@@ -59,7 +59,28 @@ export async function create(inputs: AuthIntegrationInputs & Record<string, unkn
     return adopt(client, id, projectId, branchId, existing, inputs);
   }
 
-  const created = await enable(client, projectId, branchId, inputs);
+  return configureEnabled(client, projectId, branchId, inputs, await enable(client, projectId, branchId, inputs));
+}
+
+/**
+ * After an update that was enabling Neon Auth was interrupted (the state keeps a pending create):
+ * an integration Neon created since that update began is ours, but its one-time keys went with the
+ * answer, so it is renewed (see \`enable\`) and configured as a create would; undefined when the
+ * branch has none (or the create was an adoption, which made nothing).
+ */
+export async function recoverCreate(client: NeonClient, inputs: AuthIntegrationInputs, outcome: UnknownOutcome) {
+  if (inputs.adoptExisting) return undefined;
+  const { projectId } = inputs;
+  const branchId = await resolveBranchIdForCreate(client, projectId, inputs.branchId);
+  const found = await integrationOrUndefined(client, projectId, branchId);
+  if (!found) return undefined;
+  await disableOurs(client, projectId, branchId, found, outcome);
+  return configureEnabled(client, projectId, branchId, inputs, await client.neonAuth.enable(projectId, branchId, authEnableBody(inputs)));
+}
+
+/** A newly enabled integration, configured as declared, with the outputs of a create. */
+async function configureEnabled(client: NeonClient, projectId: string, branchId: string, inputs: AuthIntegrationInputs, created: NeonAuthCreated) {
+  const id = branchScopedId(projectId, inputs.branchId);
   // From here on Neon Auth is enabled and its keys exist only in `carried`: any failure must hand
   // Pulumi the id and the keys, or they are lost for good.
   const carried: AuthCarried = { ...carriedFromCreate(created), deleteDataOnDestroy: inputs.deleteDataOnDestroy ?? false };
@@ -159,18 +180,24 @@ async function enable(client: NeonClient, projectId: string, branchId: string, i
     }
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
     const found = await integrationOrUndefined(client, projectId, branchId);
-    if (found) {
-      const candidate = { id: `${projectId}/${branchId}`, createdAt: found.created_at ?? "" };
-      const claim = claimCreated("Neon Auth integration", `on branch ${branchId}`, [candidate], requestStartOnNeon(client, startedAt), () => "`adoptExisting: true`");
-      claimedIdOrThrow(claim, err, `project ${projectId}`);
-      console.log(
-        `Neon Auth was enabled on branch ${branchId} of project ${projectId}, but the response carrying its one-time keys was lost; ` +
-          `disabling it (its data is kept) and enabling it again to obtain keys.`,
-      );
-      await client.neonAuth.disable(projectId, branchId, {});
-    }
+    if (found) await disableOurs(client, projectId, branchId, found, lostAnswer(client, startedAt, err));
     return client.neonAuth.enable(projectId, branchId, body);
   }
+}
+
+/**
+ * Disables (keeping its data) an integration whose keys were lost with an answer, if the ownership
+ * rule makes it ours; throws the refusal otherwise (an older one is never touched).
+ */
+async function disableOurs(client: NeonClient, projectId: string, branchId: string, found: NeonAuthIntegration, outcome: UnknownOutcome): Promise<void> {
+  const candidate = { id: `${projectId}/${branchId}`, createdAt: found.created_at ?? "" };
+  const claim = claimUnder(outcome, "Neon Auth integration", `on branch ${branchId}`, [candidate], () => "`adoptExisting: true`");
+  claimedIdOrThrow(claim, outcome.cause, `project ${projectId}`);
+  console.log(
+    `Neon Auth was enabled on branch ${branchId} of project ${projectId}, but the response carrying its one-time keys was lost; ` +
+      `disabling it (its data is kept) and enabling it again to obtain keys.`,
+  );
+  await client.neonAuth.disable(projectId, branchId, {});
 }
 
 /**

@@ -3,12 +3,12 @@
  * provider.ts): it may hold zod schemas and use the client freely. The methods stay thin; the
  * decisions are in logic.ts.
  */
-import { NeonAmbiguousWriteError, NeonApiError, NeonNotFoundError } from "../../client/errors";
+import { NeonAmbiguousWriteError, NeonApiError, NeonConflictError, NeonNotFoundError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
 import type { Operation } from "../../client/schemas/common";
 import { currentDefaultBranch } from "../common/branchScope";
-import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
+import { claimUnder, claimedIdOrThrow, lostAnswer, recovered, waitForObjectOperations, type UnknownOutcome } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { liveInputs } from "../common/declared";
 import { settledState } from "../common/settledState";
@@ -19,6 +19,7 @@ import { branchInputsSchema, type BranchInputs } from "./args";
 import {
   branchCreateBody,
   branchDeleteRefusal,
+  branchNameTakenMessage,
   branchDiff,
   branchInputFailures,
   branchOutputs,
@@ -63,8 +64,9 @@ export async function create(inputs: BranchInputs & Record<string, unknown>) {
       : await client.branches.create(inputs.projectId, branchCreateBody(inputs, Date.now()), { waitForOperations: false });
     ({ branch, operations } = created);
   } catch (err) {
+    if (err instanceof NeonConflictError && inputs.name !== undefined) throw await explainNameTaken(client, inputs, err);
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    return reconcileAmbiguousCreate(client, inputs, startedAt, err, { expiryApplied: !fromSnapshot });
+    return reconcileCreate(client, inputs, lostAnswer(client, startedAt, err), { expiryApplied: !fromSnapshot });
   }
 
   // From here on the branch exists: any failure must hand Pulumi its id.
@@ -147,17 +149,22 @@ async function adopt(client: NeonClient, inputs: BranchInputs, branchId: string)
 }
 
 /**
- * The create's response was lost: Neon may have created the branch. Names are unique in a project,
- * so a branch with the requested name made since the call started is ours; without a name there is
- * no safe way to tell, and creating again could leave a duplicate.
+ * After an update that was creating the branch was interrupted (the state keeps a pending create):
+ * the branch it made, taken on as ours with the outputs of a create; undefined when Neon has none
+ * (or the create was an adoption, which made nothing).
  */
-async function reconcileAmbiguousCreate(
-  client: NeonClient,
-  inputs: BranchInputs,
-  startedAt: number,
-  err: NeonAmbiguousWriteError,
-  how: { expiryApplied: boolean },
-) {
+export async function recoverCreate(client: NeonClient, inputs: BranchInputs, outcome: UnknownOutcome) {
+  if (inputs.adoptId) return undefined;
+  return recovered(outcome, () => reconcileCreate(client, inputs, outcome, { expiryApplied: inputs.restoreFromSnapshotId === undefined }));
+}
+
+/**
+ * The create's outcome is unknown: Neon may have created the branch. Names are unique in a project,
+ * so a branch with the requested name made since the call (or the interrupted update) began is
+ * ours; without a name there is no safe way to tell, and creating again could leave a duplicate.
+ */
+async function reconcileCreate(client: NeonClient, inputs: BranchInputs, outcome: UnknownOutcome, how: { expiryApplied: boolean }) {
+  const err = outcome.cause;
   if (!inputs.name) {
     throw new Error(
       `Creating a branch in project ${inputs.projectId} may or may not have succeeded (${err.message}). ` +
@@ -168,7 +175,7 @@ async function reconcileAmbiguousCreate(
   }
   const { branches } = await client.branches.list(inputs.projectId, { search: inputs.name });
   const candidates = branches.filter((b) => b.name === inputs.name).map((b) => ({ id: b.id, createdAt: b.created_at }));
-  const ours = claimedIdOrThrow(claimCreated("branch", inputs.name, candidates, requestStartOnNeon(client, startedAt)), err, `project ${inputs.projectId}`);
+  const ours = claimedIdOrThrow(claimUnder(outcome, "branch", inputs.name, candidates), err, `project ${inputs.projectId}`);
   let branch = branches.find((b) => b.id === ours)!;
   try {
     await waitForObjectOperations(client, inputs.projectId, (op) => op.branch_id === branch.id);
@@ -178,6 +185,19 @@ async function reconcileAmbiguousCreate(
   }
   // Found after an ambiguous create, the branch is ours: deleted with the stack, not released.
   return { id: branch.id, outs: plainOutputs(branchOutputs(branch, inputs)) };
+}
+
+/** Neon refused the create for a name taken: name the branch that has it and the way out. */
+async function explainNameTaken(client: NeonClient, inputs: BranchInputs, err: NeonConflictError): Promise<Error> {
+  try {
+    const { branches } = await client.branches.list(inputs.projectId, { search: inputs.name });
+    const existing = branches.find((b) => b.name === inputs.name);
+    if (!existing) return err;
+    const expectedParent = inputs.restoreFromSnapshotId !== undefined ? undefined : inputs.parentId ?? (await currentDefaultBranch(client, inputs.projectId)).id;
+    return new Error(branchNameTakenMessage(existing, inputs.projectId, expectedParent), { cause: err });
+  } catch {
+    return err;
+  }
 }
 
 /** Neon refused a delete: say which rule stopped it and what to do, from the branch's live state. */

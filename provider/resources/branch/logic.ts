@@ -212,3 +212,27 @@ function dropUndefined<T extends Record<string, unknown>>(o: T): T {
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as T;
 }
+
+/**
+ * Why a create stops when Neon already has a branch of that name (its 409), and the way out. Neon
+ * keeps names unique in a project, so a second one is never made. Whether it looks like this
+ * resource's own create, left by an interrupted update, is judged by what can be compared: the
+ * parent it was made from (`expectedParentId`: the declared one, or the default branch; undefined
+ * when the branch comes from a snapshot, which names no parent). Interrupted creates are recovered
+ * by the runner (its next `up` records the branch as the stack's); anything else is adopted
+ * deliberately or avoided with another name.
+ */
+export function branchNameTakenMessage(existing: Branch, projectId: string, expectedParentId: string | undefined): string {
+  const likeness =
+    expectedParentId === undefined
+      ? ""
+      : existing.parent_id === expectedParentId
+        ? ` It was made from the parent this resource declares (${expectedParentId}), as this resource's own create would be.`
+        : ` It was made from ${existing.parent_id ?? "no parent"}, not from the parent this resource declares (${expectedParentId}): it is not this resource's create.`;
+  return (
+    `project ${projectId} already has a branch named "${existing.name}": ${existing.id} (created ${existing.created_at}), and Neon keeps branch names unique.${likeness} ` +
+    `If an update of this stack was interrupted while creating it (its state then lists a pending create for this resource), run ` +
+    `\`npx neon-pulumi-dynamic up --stack <stack>\`: the runner records it as this stack's and goes on. ` +
+    `Otherwise adopt it with \`adoptId: "${existing.id}"\`, or give this branch another name.`
+  );
+}

@@ -30,23 +30,34 @@ function nonEmpty(value: string | undefined): string | undefined {
  * Operation polling can be tightened for local runs (NEON_OPERATION_POLL_MS), e.g. against the
  * local Neon API whose operations take milliseconds.
  */
-function pollOverrides(): NeonClientOptions["operations"] | undefined {
-  const raw = process.env.NEON_OPERATION_POLL_MS;
+function pollOverrides(env: Environment): NeonClientOptions["operations"] | undefined {
+  const raw = env.NEON_OPERATION_POLL_MS;
   if (raw === undefined || raw === "") return undefined;
   const ms = Number(raw);
   if (!Number.isFinite(ms) || ms <= 0) throw new Error(`NEON_OPERATION_POLL_MS must be a positive number of milliseconds, got "${raw}"`);
   return { firstPollDelayMs: ms, maxPollIntervalMs: ms };
 }
 
+type Environment = Record<string, string | undefined>;
+
 /** A client for one provider call. Cheap: the rate limiter is shared per key and host in the process. */
 export function neonClientForCall(): NeonClient {
-  const operations = pollOverrides();
+  return neonClientFor({ apiKey: state.apiKey, apiHost: state.apiHost }, process.env, state.overrides);
+}
+
+/**
+ * A client as a provider process would make it from the stack config (`neon:apiKey`,
+ * `neon:apiHost`) and the environment it runs in: the runner's recovery of interrupted creates
+ * uses it with the stack's config and the engine's environment.
+ */
+export function neonClientFor(config: { apiKey?: string; apiHost?: string }, env: Environment, overrides: Partial<NeonClientOptions> = {}): NeonClient {
+  const operations = pollOverrides(env);
   return new NeonClient({
-    apiKey: state.apiKey ?? process.env.NEON_API_KEY,
-    baseUrl: state.apiHost ?? nonEmpty(process.env.NEON_API_HOST),
+    apiKey: nonEmpty(config.apiKey) ?? env.NEON_API_KEY,
+    baseUrl: nonEmpty(config.apiHost) ?? nonEmpty(env.NEON_API_HOST),
     userAgent: "pulumi-neon-dynamic",
     ...(operations ? { operations } : {}),
-    ...state.overrides,
+    ...overrides,
   });
 }
 

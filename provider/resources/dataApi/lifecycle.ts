@@ -7,6 +7,7 @@
  * is at each call, so the id and the Data API survive restores of the default branch.
  */
 import { NeonAmbiguousWriteError, NeonConflictError, NeonNotFoundError } from "../../client/errors";
+import { claimUnder, type UnknownOutcome } from "../common/ownership";
 import type { NeonClient } from "../../client/neonClient";
 import type { DataApi } from "../../client/schemas/dataApi";
 import { branchScopedId, branchScopeOf, resolveBranchId, resolveBranchIdForCreate, withBranchScope } from "../common/branchScope";
@@ -18,7 +19,7 @@ import { neonClientForCall } from "../common/providerConfig";
 import { dataApiInputsSchema, type DataApiInputs } from "./args";
 import {
   alreadyEnabledMessage,
-  lostAnswerMessage,
+  unknownOutcomeMessage,
   creationOnlyFields,
   dataApiCreateBody,
   dataApiDiff,
@@ -137,6 +138,33 @@ async function dataApiOrUndefined(client: NeonClient, location: DataApiLocation)
 }
 
 /**
+ * After an update that was creating the Data API was interrupted (the state keeps a pending
+ * create): the Data API it made, taken on as ours with the outputs of a create; undefined when
+ * there is none (or the create was an adoption, which made nothing). Neon does not say when a Data
+ * API was created; the one found is ours only when its branch was created since that update began
+ * (so nothing on it predates the update, as on a new tenant's branch); otherwise it is refused,
+ * saying how to adopt it.
+ */
+export async function recoverCreate(client: NeonClient, inputs: DataApiInputs, outcome: UnknownOutcome) {
+  if (inputs.adoptExisting) return undefined;
+  const location: DataApiLocation = {
+    projectId: inputs.projectId,
+    branchId: await resolveBranchIdForCreate(client, inputs.projectId, inputs.branchId),
+    databaseName: databaseNameOf(inputs),
+  };
+  const found = await dataApiOrUndefined(client, location);
+  if (!found) return undefined;
+  const { branch } = await client.branches.get(location.projectId, location.branchId);
+  const claim = claimUnder(outcome, "Data API", `${location.databaseName} on branch ${branch.id}`, [{ id: branch.id, createdAt: branch.created_at }], () => "`adoptExisting: true`");
+  if (!("ours" in claim)) {
+    const where = `database ${location.databaseName} on branch ${branch.id} of project ${location.projectId}`;
+    throw new Error(`${outcome.cause.message} (the Data API for ${where}), and ${unknownOutcomeMessage()}`, { cause: outcome.cause });
+  }
+  const id = branchScopedId(location.projectId, inputs.branchId, location.databaseName);
+  return { id, outs: plainOutputs(dataApiOutputs(found, location, inputs, inputs)) };
+}
+
+/**
  * Creates the Data API and returns its URL. There is at most one per branch and database: when Neon
  * answers that one exists, the error says how to adopt it. After an ambiguous POST it looks: if
  * there is none, the POST never happened and is sent again. If there is one, it is most likely
@@ -150,7 +178,7 @@ async function createOnce(client: NeonClient, l: DataApiLocation, inputs: DataAp
   } catch (err) {
     if (err instanceof NeonConflictError) throw new Error(alreadyEnabledMessage(l), { cause: err });
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    if (await dataApiOrUndefined(client, l)) throw new Error(lostAnswerMessage(l), { cause: err });
+    if (await dataApiOrUndefined(client, l)) throw new Error(`the answer to creating the Data API for database ${l.databaseName} on branch ${l.branchId} of project ${l.projectId} was lost, and ${unknownOutcomeMessage()}`, { cause: err });
     return (await client.dataApi.create(l.projectId, l.branchId, l.databaseName, body)).url;
   }
 }

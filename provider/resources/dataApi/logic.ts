@@ -133,11 +133,10 @@ export function dataApiOutputs(
   return out;
 }
 
-/** Why create stops when the answer to creating the Data API was lost and there is one now, and what the user can do. */
-export function lostAnswerMessage(location: DataApiLocation): string {
+/** Why create stops when the outcome of creating the Data API is unknown and there is one now, and what the user can do. */
+export function unknownOutcomeMessage(): string {
   return (
-    `the answer to creating the Data API for database ${location.databaseName} on branch ${location.branchId} of project ${location.projectId} was lost, ` +
-    `and there is a Data API there now. Neon does not say when a Data API was created, so it cannot be told from one that existed before, and it was not taken over. ` +
+    `there is a Data API there now. Neon does not say when a Data API was created, so it cannot be told from one that existed before, and it was not taken over. ` +
     `If it is this stack's, set adoptExisting: true and run \`pulumi up\` again (an adopted Data API is released, not deleted, on destroy); otherwise delete it first.`
   );
 }

@@ -7,7 +7,7 @@ import { NeonAmbiguousWriteError, NeonBadRequestError, NeonNotFoundError } from 
 import type { NeonClient } from "../../client/neonClient";
 import type { Endpoint, EndpointOperations } from "../../client/schemas/endpoints";
 import { knownDefaultBranch } from "../common/branchScope";
-import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
+import { claimUnder, claimedIdOrThrow, lostAnswer, recovered, waitForObjectOperations, type UnknownOutcome } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -53,7 +53,7 @@ export async function create(inputs: EndpointInputs & Record<string, unknown>) {
   try {
     created = await client.endpoints.create(inputs.projectId, endpointCreateBody(inputs, branchId), { waitForOperations: false });
   } catch (err) {
-    if (err instanceof NeonAmbiguousWriteError) return reconcileAmbiguousCreate(client, inputs, branchId, type, startedAt, err);
+    if (err instanceof NeonAmbiguousWriteError) return reconcileCreate(client, inputs, branchId, type, lostAnswer(client, startedAt, err));
     if (err instanceof NeonBadRequestError && type === "read_write") throw await explainReadWriteTaken(client, inputs.projectId, branchId, err);
     throw err;
   }
@@ -158,21 +158,26 @@ async function finish(client: NeonClient, inputs: EndpointInputs, endpoint: Endp
 }
 
 /**
- * The create's response was lost: Neon may have created the compute. A compute of the requested
- * type made on the branch since the call started is ours (a read-write one is unique per branch).
+ * After an update that was creating the compute was interrupted (the state keeps a pending create):
+ * the compute it made, taken on as ours with the outputs of a create; undefined when Neon has none
+ * (or the create was an adoption, which made nothing).
  */
-async function reconcileAmbiguousCreate(
-  client: NeonClient,
-  inputs: EndpointInputs,
-  branchId: string,
-  type: "read_write" | "read_only",
-  startedAt: number,
-  err: NeonAmbiguousWriteError,
-) {
+export async function recoverCreate(client: NeonClient, inputs: EndpointInputs, outcome: UnknownOutcome) {
+  if (inputs.adoptId || inputs.adoptDefault === true) return undefined;
+  const branchId = inputs.branchId ?? (await knownDefaultBranch(client, inputs.projectId)).id;
+  return recovered(outcome, () => reconcileCreate(client, inputs, branchId, inputs.type ?? "read_write", outcome));
+}
+
+/**
+ * The create's outcome is unknown: Neon may have created the compute. A compute of the requested
+ * type made on the branch since the call (or the interrupted update) began is ours (a read-write
+ * one is unique per branch).
+ */
+async function reconcileCreate(client: NeonClient, inputs: EndpointInputs, branchId: string, type: "read_write" | "read_only", outcome: UnknownOutcome) {
   const { endpoints } = await client.branches.listEndpoints(inputs.projectId, branchId);
   const candidates = endpoints.filter((e) => e.type === type).map((e) => ({ id: e.id, createdAt: e.created_at }));
-  const claim = claimCreated("compute", `${type} on branch ${branchId}`, candidates, requestStartOnNeon(client, startedAt));
-  const ours = claimedIdOrThrow(claim, err, `project ${inputs.projectId}`);
+  const claim = claimUnder(outcome, "compute", `${type} on branch ${branchId}`, candidates);
+  const ours = claimedIdOrThrow(claim, outcome.cause, `project ${inputs.projectId}`);
   let endpoint = endpoints.find((e) => e.id === ours)!;
   try {
     await waitForObjectOperations(client, inputs.projectId, (op) => op.endpoint_id === endpoint.id);

@@ -8,7 +8,7 @@ import type { NeonClient } from "../../client/neonClient";
 import type { CreatedProject } from "../../client/schemas/projects";
 import { currentDefaultBranch, rememberDefaultBranch } from "../common/branchScope";
 import { restoreDefaultBranch } from "../common/defaultBranchRestore";
-import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations, type Candidate } from "../common/ownership";
+import { claimUnder, claimedIdOrThrow, lostAnswer, recovered, waitForObjectOperations, type Candidate, type UnknownOutcome } from "../common/ownership";
 import { checkInputs, type CheckFailure } from "../common/check";
 import { declaredKey, declaredNames, liveInputs } from "../common/declared";
 import { ResourceInitFailure, updateStep } from "../common/initFailure";
@@ -49,7 +49,7 @@ export async function create(inputs: NeonProjectInputs & Record<string, unknown>
     created = await client.projects.create(projectCreateBody(inputs), { waitForOperations: false });
   } catch (err) {
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    return reconcileAmbiguousCreate(client, inputs, startedAt, err);
+    return reconcileCreate(client, inputs, lostAnswer(client, startedAt, err));
   }
 
   // From here on the project exists: any failure must hand Pulumi its id.
@@ -256,13 +256,23 @@ function adoptionMismatches(live: Record<string, unknown>, inputs: NeonProjectIn
   return problems;
 }
 
-/** After an ambiguous POST: a project with the requested name created since the call started. */
 /**
- * The create's answer was lost: Neon may have made the project. It is found by name (a name is
+ * After an update that was creating the project was interrupted (the state keeps a pending create):
+ * the project it made, taken on as ours with the outputs of a create; undefined when Neon has none
+ * (or the create was an adoption, which made nothing).
+ */
+export async function recoverCreate(client: NeonClient, inputs: NeonProjectInputs, outcome: UnknownOutcome) {
+  if (inputs.adoptId) return undefined;
+  return recovered(outcome, () => reconcileCreate(client, inputs, outcome));
+}
+
+/**
+ * The create's outcome is unknown: Neon may have made the project. It is found by name (a name is
  * needed to find it at all), claimed only under the ownership rule, and its operations are awaited
  * before it is taken on as ours (deleted with the stack, not released).
  */
-async function reconcileAmbiguousCreate(client: NeonClient, inputs: NeonProjectInputs, startedAt: number, err: NeonAmbiguousWriteError) {
+async function reconcileCreate(client: NeonClient, inputs: NeonProjectInputs, outcome: UnknownOutcome) {
+  const err = outcome.cause;
   if (!inputs.name) {
     throw new Error(
       `Creating a project may or may not have succeeded (${err.message}). Without a \`name\` the project cannot be found again safely, ` +
@@ -274,7 +284,7 @@ async function reconcileAmbiguousCreate(client: NeonClient, inputs: NeonProjectI
   for await (const p of client.projects.iterate({ search: inputs.name, ...(inputs.orgId ? { org_id: inputs.orgId } : {}) })) {
     if (p.name === inputs.name) candidates.push({ id: p.id, createdAt: p.created_at });
   }
-  const ours = claimedIdOrThrow(claimCreated("project", inputs.name, candidates, requestStartOnNeon(client, startedAt)), err);
+  const ours = claimedIdOrThrow(claimUnder(outcome, "project", inputs.name, candidates), err);
   try {
     await waitForObjectOperations(client, ours, () => true);
   } catch (cause) {

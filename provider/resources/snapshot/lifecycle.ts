@@ -8,7 +8,7 @@ import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot, SnapshotOperations } from "../../client/schemas/snapshots";
 import { knownDefaultBranch } from "../common/branchScope";
 import { isDefaultBranchRestoredFrom, restoreDefaultBranch } from "../common/defaultBranchRestore";
-import { claimCreated, claimedIdOrThrow, requestStartOnNeon, waitForObjectOperations } from "../common/ownership";
+import { claimUnder, claimedIdOrThrow, lostAnswer, recovered, waitForObjectOperations, type UnknownOutcome } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { declaredKey, liveInputs } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -51,7 +51,7 @@ export async function create(inputs: SnapshotInputs & Record<string, unknown>) {
     created = await client.snapshots.create(projectId, branch.id, snapshotCreateQuery(inputs), { waitForOperations: false });
   } catch (err) {
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    return reconcileAmbiguousCreate(client, inputs, branch, startedAt, err);
+    return reconcileCreate(client, inputs, branch, lostAnswer(client, startedAt, err));
   }
 
   // From here on the snapshot exists: any failure must hand Pulumi its id (and `restoreDefaultBranch`
@@ -115,20 +115,32 @@ async function sourceBranch(client: NeonClient, projectId: string, declaredBranc
 }
 
 /**
- * The create's answer was lost: Neon may have taken the snapshot. A snapshot of the branch with the
- * declared name (or, unnamed, any snapshot of the branch taken since the request began) is claimed
- * under the ownership rule, and the operations taking it are awaited before it is ours.
+ * After an update that was taking the snapshot was interrupted (the state keeps a pending create):
+ * the snapshot it took, taken on as ours with the outputs of a create (its default-branch restore
+ * done too); undefined when Neon has none (or the create was an adoption, which made nothing).
  */
-async function reconcileAmbiguousCreate(client: NeonClient, inputs: SnapshotInputs, branch: Branch, startedAt: number, err: NeonAmbiguousWriteError) {
+export async function recoverCreate(client: NeonClient, inputs: SnapshotInputs, outcome: UnknownOutcome) {
+  if (inputs.adoptId) return undefined;
+  const branch = await sourceBranch(client, inputs.projectId, inputs.branchId);
+  return recovered(outcome, () => reconcileCreate(client, inputs, branch, outcome));
+}
+
+/**
+ * The create's outcome is unknown: Neon may have taken the snapshot. A snapshot of the branch with
+ * the declared name (or, unnamed, any snapshot of the branch taken since the request or the
+ * interrupted update began) is claimed under the ownership rule, and the operations taking it are
+ * awaited before it is ours.
+ */
+async function reconcileCreate(client: NeonClient, inputs: SnapshotInputs, branch: Branch, outcome: UnknownOutcome) {
   const { snapshots } = await client.snapshots.list(inputs.projectId);
-  const neonStart = requestStartOnNeon(client, startedAt);
+  const neonStart = outcome.since();
   const ofBranch = snapshots.filter((s) => s.source_branch_id === branch.id && s.manual !== false);
   const candidates = (inputs.name !== undefined ? ofBranch.filter((s) => s.name === inputs.name) : ofBranch.filter((s) => neonStart === undefined || Date.parse(s.created_at) > neonStart - 1000)).map((s) => ({
     id: s.id,
     createdAt: s.created_at,
   }));
-  const claim = claimCreated("snapshot", inputs.name ?? `(unnamed) of branch ${branch.id}`, candidates, neonStart);
-  const ours = claimedIdOrThrow(claim, err, `project ${inputs.projectId}`);
+  const claim = claimUnder(outcome, "snapshot", inputs.name ?? `(unnamed) of branch ${branch.id}`, candidates);
+  const ours = claimedIdOrThrow(claim, outcome.cause, `project ${inputs.projectId}`);
   const found = snapshots.find((s) => s.id === ours)!;
   try {
     await waitForObjectOperations(client, inputs.projectId, (op) => op.branch_id === branch.id && (neonStart === undefined || Date.parse(op.created_at ?? "") > neonStart - 1000));
