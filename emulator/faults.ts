@@ -95,6 +95,9 @@ function parseFault<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   throw new InvalidFaultError(`invalid ${what}${field ? ` at ${field}` : ""}: ${issue.message}`);
 }
 
+/** How a held request's wait ended. */
+export type HoldEnd = "released" | "abandoned";
+
 /** A request held by a `hold` fault. */
 export interface HeldRequest {
   id: string;
@@ -112,8 +115,8 @@ export interface FaultRequest {
 export class FaultController {
   private faults: ActiveFault[] = [];
   private operationFaults: ActiveOperationFault[] = [];
-  private held = new Map<string, { request: HeldRequest; release: () => void }>();
-  private holdWaiters: ((request: HeldRequest) => void)[] = [];
+  private held = new Map<string, { request: HeldRequest; release: (how: HoldEnd) => void }>();
+  private holdWaiters: { resolve: (request: HeldRequest) => void; reject: (err: Error) => void }[] = [];
   /** Held requests already handed to a `nextHeld()` caller. */
   private claimed = new Set<string>();
 
@@ -156,13 +159,16 @@ export class FaultController {
     this.operationFaults = [];
   }
 
-  /** Holds a request (the server calls this for a `hold` fault) until it is released. */
-  hold(method: string, path: string): Promise<void> {
+  /**
+   * Holds a request (the server calls this for a `hold` fault) until it is released (it goes on as
+   * its fault says) or abandoned (the server closes: it is dropped, nothing carried out).
+   */
+  hold(method: string, path: string): Promise<HoldEnd> {
     const request: HeldRequest = { id: randomUUID(), method, path };
     return new Promise((release) => {
       this.held.set(request.id, { request, release });
       const waiter = this.holdWaiters.shift();
-      waiter?.(request);
+      waiter?.resolve(request);
     });
   }
 
@@ -178,27 +184,36 @@ export class FaultController {
       this.claimed.add(unclaimed.request.id);
       return Promise.resolve({ ...unclaimed.request });
     }
-    return new Promise((resolve) =>
-      this.holdWaiters.push((request) => {
-        this.claimed.add(request.id);
-        resolve({ ...request });
+    return new Promise((resolve, reject) =>
+      this.holdWaiters.push({
+        resolve: (request) => {
+          this.claimed.add(request.id);
+          resolve({ ...request });
+        },
+        reject,
       }),
     );
   }
 
   /** Lets a held request go on (as its fault's `then` says). False when no such request is held. */
-  release(id: string): boolean {
+  release(id: string, how: HoldEnd = "released"): boolean {
     const held = this.held.get(id);
     if (!held) return false;
     this.held.delete(id);
     this.claimed.delete(id);
-    held.release();
+    held.release(how);
     return true;
   }
 
-  /** Lets every held request go on (a test's `after()`, or the server closing). */
+  /** Lets every held request go on (a test's `afterEach()`). */
   releaseAll(): void {
     for (const id of [...this.held.keys()]) this.release(id);
+  }
+
+  /** The server closes: held requests are dropped without being carried out, and no one waits for another. */
+  abandonHolds(): void {
+    for (const id of [...this.held.keys()]) this.release(id, "abandoned");
+    for (const waiter of this.holdWaiters.splice(0)) waiter.reject(new Error("the local Neon API closed: no request will be held"));
   }
 
   list(): { requests: ActiveFault[]; operations: ActiveOperationFault[] } {

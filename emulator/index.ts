@@ -141,7 +141,7 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
     state: () => world.state,
     dataPlane,
     close() {
-      faults.releaseAll(); // a held request must not outlive the server
+      faults.abandonHolds(); // a held request must not outlive the server, nor be carried out after it
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();

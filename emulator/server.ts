@@ -151,7 +151,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 
     const raw = await readBody(req, deps.maxBodyBytes);
     // Held after its body is read: the client may be gone (killed) by the time it is released.
-    const then = fault?.kind === "hold" ? (await deps.faults.hold(method, log.path), fault.then) : undefined;
+    const then = fault?.kind === "hold" ? ((await deps.faults.hold(method, log.path)) === "abandoned" ? "drop" : fault.then) : undefined;
     if (then === "drop") {
       res.destroy();
       return finish(0, undefined, true);

@@ -34,9 +34,9 @@ import { engineEnvironment, localPassphrase, runnerPaths, type RunnerPaths } fro
 import { neonClientFor } from "../provider/resources/common/providerConfig";
 import { StackLockedError, StackSetupError } from "./errors";
 import { programOf } from "./program";
-import { recoverPendingCreates, type RecoveryReport } from "./recovery";
+import { recoverPendingCreates, type ExportedState, type RecoveryReport } from "./recovery";
 import { lastRunStart, runRecordFile, writeRunRecord } from "./recovery/runRecord";
-import { isStaleLock, liveLockMessage, lockHoldersIn, pulumiProcessRunning } from "./recovery/staleLock";
+import { isStaleLock, liveLockMessage, lockHoldersIn, pulumiProcessRunning, readLockFiles } from "./recovery/staleLock";
 
 export interface RunnerOptions {
   engine: Engine;
@@ -166,18 +166,39 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     return { configFile, color: o.color ?? "never", onOutput: o.onOutput, onEvent: o.onEvent, signal: o.signal } as const;
   };
 
-  const runRecord = runRecordFile(runner.stateDir, options.stackName);
-  const recover = (o: OperationOptions = {}) =>
-    recoverPendingCreates({
+  const runRecord = runRecordFile(runner.stateDir, settings.name, options.stackName);
+  const lockDir = paths.backendDir ? path.join(paths.backendDir, ".pulumi", "locks", "organization", settings.name, options.stackName) : undefined;
+  /**
+   * Before any recovery touches Neon: a live update may be creating these very objects. Stale
+   * locks of this host go; a live one (or, where the backend's locks cannot be read here, a CLI of
+   * this runner running the stack) stops the recovery.
+   */
+  const clearStaleLockOrThrow = async () => {
+    const holders = lockDir ? readLockFiles(lockDir) : [];
+    const host = os.hostname();
+    if (holders.length > 0) {
+      if (!holders.every((h) => isStaleLock(h, host, pulumiProcessRunning))) throw new StackLockedError(liveLockMessage(options.stackName, holders, host));
+      await stack.cancel();
+    }
+    const running = runningEnginePid(enginePidFile);
+    if (running !== undefined && pulumiProcessRunning(running)) {
+      throw new StackLockedError(`stack ${options.stackName} is being run by this runner now (Pulumi CLI pid ${running}): wait for it to end`);
+    }
+  };
+  const recover = async (o: OperationOptions = {}) => {
+    await clearStaleLockOrThrow();
+    return recoverPendingCreates({
       stackName: options.stackName,
       hasPendingCreates: () => {
         if (!stateFile) return undefined;
-        if (!fs.existsSync(stateFile)) return fs.existsSync(`${stateFile}.gz`) ? undefined : false;
+        // A compressed state (PULUMI_DIY_BACKEND_GZIP / _ZSTD) is read through the CLI.
+        if (fs.existsSync(`${stateFile}.gz`) || fs.existsSync(`${stateFile}.zst`)) return undefined;
+        if (!fs.existsSync(stateFile)) return false;
         const pending = (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState).checkpoint.latest?.pending_operations ?? [];
         return pending.some((op) => (op as { type?: string }).type === "creating");
       },
-      exportState: () => stack.exportStack() as never,
-      importState: (state) => stack.importStack(state as never),
+      exportState: () => exportRepairingAttrs(stack, stateFile) as never,
+      importState: (state) => importPrivately(workspace, runner.stateDir, options.stackName, state),
       neonClient: async () => {
         refreshConfigCopy();
         const config = await stack.getAllConfig();
@@ -187,13 +208,14 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
       discardUnsettled: o.discardPendingCreates,
       log: (line) => o.onOutput?.(`recovery: ${line}\n`),
     });
+  };
   /** A command that changes the state: stale locks cleared, interrupted creates settled, its start recorded. */
-  const changing = <T>(command: string, o: OperationOptions | undefined, run: () => Promise<T>): Promise<T> =>
-    withStaleLockCleared(options.stackName, stack, async () => {
-      await recover(o);
-      writeRunRecord(runRecord, command, Date.now());
-      return run();
-    });
+  const changing = async <T>(command: string, o: OperationOptions | undefined, run: () => Promise<T>): Promise<T> => {
+    await recover(o);
+    writeRunRecord(runRecord, command, Date.now());
+    return withStaleLockCleared(options.stackName, stack, run);
+  };
+
   return {
     projectName: settings.name,
     stackName: options.stackName,
@@ -213,8 +235,45 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     },
     readState: () => (stateFile && fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState) : undefined),
     enginePid: () => runningEnginePid(enginePidFile),
-    recover: (o) => withStaleLockCleared(options.stackName, stack, () => recover(o)),
+    recover: (o) => recover(o),
   };
+}
+
+/**
+ * The state as `pulumi stack export --show-secrets` gives it. A CLI killed while saving a checkpoint
+ * can leave the file backend's metadata sidecar (`<state>.json.attrs`, written in place by the
+ * blob store, unlike the state itself) empty, and every read then fails with "failed to load
+ * checkpoint: EOF"; the sidecar holds nothing the state needs (a missing one is tolerated), so an
+ * empty one is removed and the export tried again.
+ */
+async function exportRepairingAttrs(stack: Stack, stateFile: string | undefined): Promise<unknown> {
+  try {
+    return await stack.exportStack();
+  } catch (err) {
+    const attrs = stateFile ? `${stateFile}.attrs` : undefined;
+    if (!attrs || !/failed to load checkpoint: EOF/.test(String((err as Error).message)) || !fs.existsSync(attrs) || fs.statSync(attrs).size > 0) throw err;
+    fs.rmSync(attrs);
+    return stack.exportStack();
+  }
+}
+
+/**
+ * `pulumi stack import` from a file only this user can read, in the runner's own folder, removed
+ * whatever happens: the deployment holds the secrets in plain text (the Automation API's own
+ * importStack writes it world-readable to the system's temporary folder and leaves it there when
+ * the import fails).
+ */
+async function importPrivately(workspace: LocalWorkspace, stateDir: string, stackName: string, state: ExportedState): Promise<void> {
+  const dir = path.join(stateDir, "import");
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+  const file = path.join(dir, `${stackName}.${process.pid}.json`);
+  try {
+    fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
+    await (workspace as unknown as { runPulumiCmd(args: string[]): Promise<unknown> }).runPulumiCmd(["stack", "import", "--file", file, "--stack", stackName]);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 /**

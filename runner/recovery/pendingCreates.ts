@@ -70,9 +70,12 @@ export function pendingCreates(deployment: Deployment): PendingCreate[] {
 /**
  * The deployment with the settled pending creates gone from `pending_operations`; those Neon had
  * become resources of the stack, after every resource they depend on (they were not created yet,
- * so nothing depends on them). A create that was a replacement's (create before delete: the old
- * resource of the same URN is still recorded) completes it: the old one is marked for deletion,
- * as the engine marks it once the new one exists, and the next update deletes it. Outputs are secret as the engine would have made them: those the
+ * so nothing depends on them). A create that was a replacement's completes it. Created before the
+ * old one was deleted, the old resource of the same URN is still recorded: it is marked for
+ * deletion, as the engine marks it once the new one exists, and the next update deletes it.
+ * Deleted first (delete-before-replace), the old one is recorded as `pendingReplacement`, its
+ * object already gone: the record goes (marking it would delete the new object, which may share
+ * its id, as Neon Auth's and the Data API's do). Outputs are secret as the engine would have made them: those the
  * resource declares secret (`additionalSecretOutputs`) and those whose input was secret. The
  * dynamic provider's code (`__provider`) is kept in the outputs, where refresh and destroy look.
  */
@@ -98,6 +101,8 @@ export function withSettledCreates(deployment: Deployment, outcomes: readonly Pe
     recorded.push({ ...op.resource, id: outcome.created.id, outputs, created: nowIso, modified: nowIso });
   }
   const replaced = new Set(recorded.map((r) => r.urn));
-  const resources = (deployment.resources ?? []).map((r) => (replaced.has(r.urn) && r.delete !== true ? { ...r, delete: true } : r));
+  const resources = (deployment.resources ?? [])
+    .filter((r) => !(replaced.has(r.urn) && r.pendingReplacement === true))
+    .map((r) => (replaced.has(r.urn) && r.delete !== true ? { ...r, delete: true } : r));
   return { ...deployment, resources: [...resources, ...recorded], pending_operations: kept };
 }

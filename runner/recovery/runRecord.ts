@@ -14,8 +14,9 @@ export interface RunRecord {
   host: string;
 }
 
-export function runRecordFile(stateDir: string, stackName: string): string {
-  return path.join(stateDir, "runs", `${stackName}.json`);
+/** Per project and stack: projects sharing a state folder may have stacks of the same name. */
+export function runRecordFile(stateDir: string, projectName: string, stackName: string): string {
+  return path.join(stateDir, "runs", projectName, `${stackName}.json`);
 }
 
 export function writeRunRecord(file: string, command: string, startedAtMs: number): void {

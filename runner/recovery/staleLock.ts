@@ -29,6 +29,26 @@ export function lockHoldersIn(message: string): LockHolder[] | undefined {
   return holders;
 }
 
+/** The holders of a file backend's lock folder (`<id>.json` each; the blob store's `.attrs` beside them). */
+export function readLockFiles(lockDir: string): LockHolder[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(lockDir).filter((f) => f.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  const holders: LockHolder[] = [];
+  for (const name of names) {
+    try {
+      const lock = JSON.parse(fs.readFileSync(`${lockDir}/${name}`, "utf8")) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
+      holders.push({ user: lock.username ?? "", host: lock.hostname ?? "", pid: Number(lock.pid), at: lock.timestamp ?? "" });
+    } catch {
+      // removed while we looked, or being written: the CLI will say so when it tries to lock
+    }
+  }
+  return holders;
+}
+
 /** Whether the lock can go: taken on this host, by a process that is gone. */
 export function isStaleLock(holder: LockHolder, thisHost: string, running: (pid: number) => boolean): boolean {
   return holder.host === thisHost && !running(holder.pid);

@@ -156,6 +156,18 @@ describe("local Neon API: fault injection", () => {
       assert.equal((await admin(neon, "POST", `/held/${held.id}/release`)).status, 404);
     });
 
+    it("on close, drops a held request without carrying it out, and no one waits for another", async () => {
+      const closing = await startTestNeon();
+      closing.faults.add({ match: { method: "POST", path: "/projects" }, action: { kind: "hold" } });
+      const request = socketError(call(closing, "POST", "/projects", { project: { name: "held-at-close" } }));
+      await closing.faults.nextHeld();
+      const waiting = closing.faults.nextHeld();
+      await closing.close();
+      await request;
+      await assert.rejects(waiting, /closed/);
+      assert.equal(Object.values(closing.state().projects).filter((p) => p.project.name === "held-at-close").length, 0);
+    });
+
     it("rejects an unknown `then`", () => {
       assert.throws(() => neon.faults.add({ match: { path: "/projects" }, action: { kind: "hold", then: "later" } } as unknown as FaultSpec), /invalid fault at action.then/);
     });

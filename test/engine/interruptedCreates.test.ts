@@ -13,6 +13,7 @@
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { FaultSpec, HeldRequest } from "../../emulator";
 import type { Engine } from "../../runner/engine";
@@ -93,11 +94,14 @@ describe("interrupted creates, recovered through the real engine", function () {
   let target: NeonTarget;
   /** A clean create's outputs, by resource name: the key sets recovery must reproduce. */
   let cleanOutputKeys: Record<string, string[]>;
+  let tempFilesBefore: string[];
+  const automationTempFiles = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("automation-"));
 
   before(async function () {
     engine = await requireEngine();
     target = await startNeonTarget(30);
     if (!target.local) this.skip(); // the kill points are held by the local Neon API
+    tempFilesBefore = automationTempFiles();
     const clean = await openTestStack({ engine, target, projectDir, config: {} });
     try {
       await clean.runner.up();
@@ -133,6 +137,10 @@ describe("interrupted creates, recovered through the real engine", function () {
         const heldResource = scenario.awaited ?? resourceOfRequest(held.request);
         assert.ok((held.then === "drop" ? dropped : recorded).includes(heldResource), `${heldResource} ${held.then === "drop" ? "dropped" : "recorded"}:\n${output}`);
         assert.deepEqual(lockFiles(stack), [], "the stale lock is gone");
+        // The deployment with secrets in plain text went to the CLI through a private file, removed after.
+        assert.deepEqual(automationTempFiles().filter((f) => !tempFilesBefore.includes(f)), [], "no copy of the state left in the temporary folder");
+        const importDir = path.join(path.dirname(stack.runner.configFile), "..", "..", "import");
+        assert.deepEqual(fs.existsSync(importDir) ? fs.readdirSync(importDir) : [], [], "nothing left where the runner hands the state to the CLI");
         await assertConverged(stack);
         await stack.runner.destroy();
         assert.deepEqual(await projectsNamed(stack.runner.stackName), [], "destroy deleted the recovered project too");

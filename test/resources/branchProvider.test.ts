@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
 import * as branch from "../../provider/resources/branch/lifecycle";
+import { restoreDefaultBranch } from "../../provider/resources/common/defaultBranchRestore";
+import { neonClientForCall } from "../../provider/resources/common/providerConfig";
 import {
   checkAndCreate,
   createProjectThroughProvider,
@@ -310,6 +312,22 @@ describe("Branch provider against the local Neon API", () => {
     const restored = await createBranch({ projectId, restoreFromSnapshotId: snap.id, name: "preview-pr-17" });
     assert.equal(liveBranch(projectId, restored.id).restored_from, snap.id);
     assert.equal(liveBranch(projectId, restored.id).name, "preview-pr-17");
+  });
+
+  it("removes the branch an active-branch restore superseded once the last branch made from it is deleted (kept until then)", async () => {
+    const { projectId, defaultBranchId } = await newProject("branch-superseded-parent");
+    const first = await createBranch({ projectId, name: "preview-a" });
+    const second = await createBranch({ projectId, name: "preview-b" });
+    const snap = (await settledCall(neon, "POST", `/projects/${projectId}/branches/${defaultBranchId}/snapshot?name=baseline`)).body.snapshot;
+    const client = neonClientForCall();
+    await restoreDefaultBranch(client, projectId, snap.id, "test");
+    assert.ok(liveBranch(projectId, defaultBranchId), "kept while branches were made from it");
+    await branch.del(first.id, first.outs);
+    assert.ok(liveBranch(projectId, defaultBranchId), "kept while one branch made from it is left");
+    await branch.del(second.id, second.outs);
+    assert.equal(liveBranch(projectId, defaultBranchId), undefined, "removed with the last one");
+    const names = Object.values(neon.state().projects[projectId].branches).map((b) => b.branch.name);
+    assert.deepEqual(names, ["main"]);
   });
 
   it("creates a branch from a point in time of its parent, and a schema-only root branch", async () => {

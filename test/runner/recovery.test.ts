@@ -118,6 +118,16 @@ describe("runner recovery: the deployment edit", () => {
     ]);
   });
 
+  it("completes a replacement that deleted first: the old record (its object gone, maybe the same id) goes, not marked for deletion", () => {
+    const replacing = deployment();
+    replacing.resources!.push({ urn: projectUrn, type: "pulumi-nodejs:dynamic/neon:NeonProject", custom: true, id: "p-1", outputs: {}, pendingReplacement: true });
+    const edited = withSettledCreates(replacing, [{ urn: projectUrn, created: { id: "p-1", outs: { projectId: "p-1" } } }], "now");
+    assert.deepEqual(
+      edited.resources!.filter((r) => r.urn === projectUrn).map((r) => [r.id, r.delete === true, r.pendingReplacement === true]),
+      [["p-1", false, false]],
+    );
+  });
+
   it("leaves the deployment as it was when nothing is settled", () => {
     const before = deployment();
     assert.deepEqual(withSettledCreates(before, [], "now"), before);

@@ -131,6 +131,8 @@ export interface TestStack {
   setConfig(changes: StackConfig): void;
   /** Runs an operation and returns what it did: its result, the engine's steps, and the Neon API requests it made. */
   run<T>(operation: (options: OperationOptions) => Promise<T>): Promise<StepRun<T>>;
+  /** The same stack (state, config) run with other environment variables for the engine (e.g. another API key). */
+  withEnvironment(env: Record<string, string>): Promise<RunnerStack>;
   /** Removes the temporary state folder. */
   remove(): void;
 }
@@ -205,6 +207,11 @@ export async function openTestStack(options: {
         throw err;
       }
     },
+    withEnvironment: (env) =>
+      openStack(
+        { engine: options.engine, stateDir: path.join(stateDir, "runner"), env: { ...options.target.env, ...env } },
+        { projectDir: options.projectDir, stackName, configFile, languageHost: options.languageHost },
+      ),
     remove: () => fs.rmSync(stateDir, { recursive: true, force: true }),
   };
 }

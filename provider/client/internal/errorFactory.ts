@@ -236,6 +236,6 @@ export function operationFailedError(operation: OperationFacts, secrets: readonl
 export function operationTimeoutError(pending: readonly OperationFacts[], waitedMs: number): NeonOperationTimeoutError {
   const list = pending.map((op) => `${op.id} (${op.action}, ${op.status})`).join(", ");
   const projects = [...new Set(pending.map((op) => op.project_id))].join(", ");
-  const message = `Neon operations on project ${projects} still not finished after ${waitedMs} ms: ${list}`;
+  const message = `Neon operations on project ${projects} still not finished after ${Math.round(waitedMs)} ms: ${list}`;
   return new NeonOperationTimeoutError(message, { waitedMs, pending: pending.map(summarise) });
 }

@@ -8,6 +8,7 @@ import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
 import type { Operation } from "../../client/schemas/common";
 import { currentDefaultBranch } from "../common/branchScope";
+import { retireSupersededParent } from "../common/defaultBranchRestore";
 import { claimUnder, claimedIdOrThrow, lostAnswer, recovered, waitForObjectOperations, type UnknownOutcome } from "../common/ownership";
 import { checkInputs } from "../common/check";
 import { liveInputs } from "../common/declared";
@@ -116,6 +117,8 @@ export async function del(id: string, props: Record<string, unknown>) {
     if (err instanceof NeonApiError && [400, 409, 412, 422].includes(err.status)) throw await explainRefusal(client, projectId, id, err);
     throw err;
   }
+  // The last branch made from a branch an active-branch restore superseded lets it go too.
+  if (typeof props.parentId === "string") await retireSupersededParent(client, projectId, props.parentId);
 }
 
 /**

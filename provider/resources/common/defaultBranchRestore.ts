@@ -37,6 +37,18 @@ export async function isDefaultBranchRestoredFrom(client: NeonClient, projectId:
 }
 
 /**
+ * After a branch made from `parentId` is deleted: if that parent is the branch a restore of the
+ * default branch superseded, kept then only because branches had been made from it (a tenant's
+ * preview branches from its active branch, removed in the same update that restored it), it is
+ * removed now that it may have no child left (still kept while it has). Without this it would be
+ * left behind for good: nothing restores again to retire it.
+ */
+export async function retireSupersededParent(client: NeonClient, projectId: string, parentId: string): Promise<void> {
+  const current = await currentDefaultBranch(client, projectId);
+  if (current.restored_as === parentId) await retireSupersededBranch(client, projectId, current, parentId);
+}
+
+/**
  * Moves the superseded branch's protection to the restored default branch (protection belongs to
  * the role of the branch: the tenant's live data), then removes the superseded branch, unless
  * branches were made from it: then it is kept, renamed by Neon, and keeps its protection. Each
@@ -61,6 +73,7 @@ async function removeUnlessParent(client: NeonClient, projectId: string, current
   try {
     await client.branches.delete(projectId, superseded.id);
   } catch (err) {
+    if (err instanceof NeonNotFoundError) return current; // removed meanwhile (its last child's delete did it)
     // A superseded branch with children of its own is kept (renamed, not lost), protected as it was.
     if (!(err instanceof NeonConflictError)) throw err;
     if (superseded.protected) await client.branches.update(projectId, superseded.id, { branch: { protected: true } });

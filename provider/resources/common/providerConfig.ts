@@ -28,14 +28,22 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 /**
  * Operation polling can be tightened for local runs (NEON_OPERATION_POLL_MS), e.g. against the
- * local Neon API whose operations take milliseconds.
+ * local Neon API whose operations take milliseconds, and the deadline for an operation set
+ * (NEON_OPERATION_DEADLINE_MS, default 15 minutes), e.g. to see a slow operation fail in a test.
  */
 function pollOverrides(env: Environment): NeonClientOptions["operations"] | undefined {
-  const raw = env.NEON_OPERATION_POLL_MS;
+  const poll = positiveMs(env, "NEON_OPERATION_POLL_MS");
+  const deadline = positiveMs(env, "NEON_OPERATION_DEADLINE_MS");
+  if (poll === undefined && deadline === undefined) return undefined;
+  return { ...(poll !== undefined ? { firstPollDelayMs: poll, maxPollIntervalMs: poll } : {}), ...(deadline !== undefined ? { deadlineMs: deadline } : {}) };
+}
+
+function positiveMs(env: Environment, name: string): number | undefined {
+  const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const ms = Number(raw);
-  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`NEON_OPERATION_POLL_MS must be a positive number of milliseconds, got "${raw}"`);
-  return { firstPollDelayMs: ms, maxPollIntervalMs: ms };
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`${name} must be a positive number of milliseconds, got "${raw}"`);
+  return ms;
 }
 
 type Environment = Record<string, string | undefined>;

@@ -57,7 +57,10 @@ export async function create(inputs: DataApiInputs & Record<string, unknown>) {
     return adopt(client, id, location, existing, inputs);
   }
 
-  const url = await createOnce(client, location, inputs);
+  const created = await createOnce(client, location, inputs);
+  // Found after a lost answer: taken on as adopted (see createOnce).
+  if (typeof created !== "string") return adopt(client, id, location, created, inputs);
+  const url = created;
   // From here on the Data API exists: any failure must hand Pulumi its id.
   let api: DataApi;
   try {
@@ -142,8 +145,8 @@ async function dataApiOrUndefined(client: NeonClient, location: DataApiLocation)
  * create): the Data API it made, taken on as ours with the outputs of a create; undefined when
  * there is none (or the create was an adoption, which made nothing). Neon does not say when a Data
  * API was created; the one found is ours only when its branch was created since that update began
- * (so nothing on it predates the update, as on a new tenant's branch); otherwise it is refused,
- * saying how to adopt it.
+ * (so nothing on it predates the update, as on a new tenant's branch); otherwise it is taken on as
+ * adopted, as after a lost answer (see createOnce).
  */
 export async function recoverCreate(client: NeonClient, inputs: DataApiInputs, outcome: UnknownOutcome) {
   if (inputs.adoptExisting) return undefined;
@@ -156,11 +159,11 @@ export async function recoverCreate(client: NeonClient, inputs: DataApiInputs, o
   if (!found) return undefined;
   const { branch } = await client.branches.get(location.projectId, location.branchId);
   const claim = claimUnder(outcome, "Data API", `${location.databaseName} on branch ${branch.id}`, [{ id: branch.id, createdAt: branch.created_at }], () => "`adoptExisting: true`");
-  if (!("ours" in claim)) {
-    const where = `database ${location.databaseName} on branch ${branch.id} of project ${location.projectId}`;
-    throw new Error(`${outcome.cause.message} (the Data API for ${where}), and ${unknownOutcomeMessage()}`, { cause: outcome.cause });
-  }
   const id = branchScopedId(location.projectId, inputs.branchId, location.databaseName);
+  if (!("ours" in claim)) {
+    console.log(`${outcome.cause.message} (the Data API for database ${location.databaseName} on branch ${branch.id} of project ${location.projectId}), and ${unknownOutcomeMessage()}`);
+    return adopt(client, id, location, found, inputs);
+  }
   return { id, outs: plainOutputs(dataApiOutputs(found, location, inputs, inputs)) };
 }
 
@@ -169,16 +172,22 @@ export async function recoverCreate(client: NeonClient, inputs: DataApiInputs, o
  * answers that one exists, the error says how to adopt it. After an ambiguous POST it looks: if
  * there is none, the POST never happened and is sent again. If there is one, it is most likely
  * ours, but Neon does not say when a Data API was created, so the ownership rule cannot tell it
- * from one that existed before: it is not taken over, and the error says how to adopt it.
+ * from one that existed before: it is returned to be taken on as adopted — managed, and released
+ * rather than deleted on destroy — so the stack converges without ever deleting what may not be
+ * its own.
  */
-async function createOnce(client: NeonClient, l: DataApiLocation, inputs: DataApiInputs): Promise<string> {
+async function createOnce(client: NeonClient, l: DataApiLocation, inputs: DataApiInputs): Promise<string | DataApi> {
   const body = dataApiCreateBody(inputs);
   try {
     return (await client.dataApi.create(l.projectId, l.branchId, l.databaseName, body)).url;
   } catch (err) {
     if (err instanceof NeonConflictError) throw new Error(alreadyEnabledMessage(l), { cause: err });
     if (!(err instanceof NeonAmbiguousWriteError)) throw err;
-    if (await dataApiOrUndefined(client, l)) throw new Error(`the answer to creating the Data API for database ${l.databaseName} on branch ${l.branchId} of project ${l.projectId} was lost, and ${unknownOutcomeMessage()}`, { cause: err });
+    const found = await dataApiOrUndefined(client, l);
+    if (found) {
+      console.log(`The answer to creating the Data API for database ${l.databaseName} on branch ${l.branchId} of project ${l.projectId} was lost, and ${unknownOutcomeMessage()}`);
+      return found;
+    }
     return (await client.dataApi.create(l.projectId, l.branchId, l.databaseName, body)).url;
   }
 }

@@ -133,11 +133,11 @@ export function dataApiOutputs(
   return out;
 }
 
-/** Why create stops when the outcome of creating the Data API is unknown and there is one now, and what the user can do. */
+/** What create does when the outcome of creating the Data API is unknown and there is one now. */
 export function unknownOutcomeMessage(): string {
   return (
-    `there is a Data API there now. Neon does not say when a Data API was created, so it cannot be told from one that existed before, and it was not taken over. ` +
-    `If it is this stack's, set adoptExisting: true and run \`pulumi up\` again (an adopted Data API is released, not deleted, on destroy); otherwise delete it first.`
+    `there is a Data API there now. Neon does not say when a Data API was created, so it cannot be told from one that existed before: ` +
+    `it is managed as adopted (the declared settings applied; released, not deleted, on destroy).`
   );
 }
 
