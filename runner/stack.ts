@@ -179,14 +179,17 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     if (holders.length > 0) {
       if (!holders.every((h) => isStaleLock(h, host, pulumiProcessRunning))) throw new StackLockedError(liveLockMessage(options.stackName, holders, host));
       await stack.cancel();
+      return holders;
     }
     const running = runningEnginePid(enginePidFile);
     if (running !== undefined && pulumiProcessRunning(running)) {
       throw new StackLockedError(`stack ${options.stackName} is being run by this runner now (Pulumi CLI pid ${running}): wait for it to end`);
     }
+    return [];
   };
   const recover = async (o: OperationOptions = {}) => {
-    await clearStaleLockOrThrow();
+    removeTornSidecar(stateFile);
+    for (const h of await clearStaleLockOrThrow()) o.onOutput?.(`recovery: removed the lock left by ${h.user}@${h.host} (pid ${h.pid}, since ${h.at}): that process is gone\n`);
     return recoverPendingCreates({
       stackName: options.stackName,
       hasPendingCreates: () => {
@@ -197,7 +200,7 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
         const pending = (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState).checkpoint.latest?.pending_operations ?? [];
         return pending.some((op) => (op as { type?: string }).type === "creating");
       },
-      exportState: () => exportRepairingAttrs(stack, stateFile) as never,
+      exportState: () => stack.exportStack() as never,
       importState: (state) => importPrivately(workspace, runner.stateDir, options.stackName, state),
       neonClient: async () => {
         refreshConfigCopy();
@@ -221,7 +224,10 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     stackName: options.stackName,
     configFile,
     stateFile,
-    preview: (o) => stack.preview(operation(o)),
+    preview: (o) => {
+      removeTornSidecar(stateFile);
+      return stack.preview(operation(o));
+    },
     up: (o) => changing("up", o, () => stack.up(operation(o))),
     refresh: (o) => changing("refresh", o, () => stack.refresh(operation(o))),
     destroy: (o) => changing("destroy", o, () => stack.destroy(operation(o))),
@@ -240,21 +246,14 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
 }
 
 /**
- * The state as `pulumi stack export --show-secrets` gives it. A CLI killed while saving a checkpoint
- * can leave the file backend's metadata sidecar (`<state>.json.attrs`, written in place by the
- * blob store, unlike the state itself) empty, and every read then fails with "failed to load
- * checkpoint: EOF"; the sidecar holds nothing the state needs (a missing one is tolerated), so an
- * empty one is removed and the export tried again.
+ * A CLI killed while saving a checkpoint can leave the file backend's metadata sidecar
+ * (`<stack>.json.attrs`, which the blob store writes in place, unlike the state itself) empty; every
+ * command then fails with "failed to load checkpoint: EOF". The sidecar holds nothing the state
+ * needs (a missing one is tolerated), so an empty one is removed.
  */
-async function exportRepairingAttrs(stack: Stack, stateFile: string | undefined): Promise<unknown> {
-  try {
-    return await stack.exportStack();
-  } catch (err) {
-    const attrs = stateFile ? `${stateFile}.attrs` : undefined;
-    if (!attrs || !/failed to load checkpoint: EOF/.test(String((err as Error).message)) || !fs.existsSync(attrs) || fs.statSync(attrs).size > 0) throw err;
-    fs.rmSync(attrs);
-    return stack.exportStack();
-  }
+function removeTornSidecar(stateFile: string | undefined): void {
+  const attrs = stateFile ? `${stateFile}.attrs` : undefined;
+  if (attrs && fs.existsSync(attrs) && fs.statSync(attrs).size === 0) fs.rmSync(attrs);
 }
 
 /**

@@ -171,6 +171,21 @@ describe("interrupted creates, recovered through the real engine", function () {
     }
   });
 
+  it("reads a state whose metadata sidecar a kill left empty (\"failed to load checkpoint: EOF\" otherwise)", async () => {
+    const stack = await openTestStack({ engine, target, projectDir, config: {} });
+    try {
+      await stack.runner.up();
+      fs.writeFileSync(`${stack.runner.stateFile}.attrs`, "");
+      const preview = await stack.run((o) => stack.runner.preview(o));
+      assert.deepEqual(preview.result.changeSummary, { same: 7 });
+      fs.writeFileSync(`${stack.runner.stateFile}.attrs`, "");
+      await stack.runner.destroy();
+      assert.deepEqual(await projectsNamed(stack.runner.stackName), []);
+    } finally {
+      stack.remove();
+    }
+  });
+
   /** The file backend's lock folder of the stack (Pulumi's DIY layout). */
   function lockDir(stack: TestStack): string {
     const stacksDir = path.dirname(path.dirname(stack.runner.stateFile!)); // <backend>/.pulumi/stacks
