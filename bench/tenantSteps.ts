@@ -54,13 +54,13 @@ const steps: Step[] = [
   },
   {
     name: "rollback to a checkpoint",
-    floor: [2, "the restore with finalize, the removal of the superseded branch (protection moved: +2 on a paid tenant)"],
+    floor: [1, "the restore with finalize; the superseded branch stays while the preview branch made from it lives (Neon refuses its removal: the one 409), and goes with that branch"],
     config: { "tenant:activeCheckpoint": "baseline" },
     run: (s) => s.up(),
   },
   {
-    name: "downgrade to free (destroy refuses a protected tenant)",
-    floor: [4, "the project's limits, the move, the two computes' sizes"],
+    name: "downgrade to free, preview branch removed (destroy refuses a protected tenant)",
+    floor: [5, "the project's limits, the move, the default compute's size, the preview branch (its compute goes with it; the stack deletes the compute resource too: +1), the superseded branch"],
     config: { "tenant:tier": "free", "tenant:previewBranches": [] , "tenant:activeCheckpoint": undefined },
     run: (s) => s.up(),
   },
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
       const line = `| ${step.name} | ${requests.length} | ${writes} | ${requests.length - writes} | ${refused} | ${step.floor[0]} | ${step.floor[1]} | ${seconds.toFixed(1)} s |`;
       rows.push(line);
       process.stdout.write(`${line}\n`);
+      if (process.env.BENCH_VERBOSE) for (const r of requests) process.stdout.write(`    ${r.method} ${r.route ?? r.path} → ${r.status}\n`);
     }
     writeSection(
       "tenant-steps",
