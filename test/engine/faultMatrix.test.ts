@@ -17,7 +17,6 @@
 import assert from "node:assert/strict";
 import type { FaultSpec } from "../../emulator";
 import type { Engine } from "../../runner/engine";
-import type { RunnerStack } from "../../runner/stack";
 import { changedResources, openTestStack, repoRoot, requireEngine, resourceName, startNeonTarget, type NeonTarget, type StackConfig, type TestStack } from "../support/engineHarness";
 
 const routes = {
@@ -25,7 +24,6 @@ const routes = {
   project: "/projects/{project_id}",
   branches: "/projects/{project_id}/branches",
   snapshot: "/projects/{project_id}/branches/{branch_id}/snapshot",
-  snapshotOne: "/projects/{project_id}/snapshots/{snapshot_id}",
   endpoints: "/projects/{project_id}/endpoints",
   auth: "/projects/{project_id}/branches/{branch_id}/auth",
   dataApi: "/projects/{project_id}/branches/{branch_id}/data-api/{database_name}",
