@@ -15,6 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
+import { writeFileIfChanged } from "./files";
 
 /** The environment variable naming the file the launcher writes the CLI's pid to (removed when it exits). */
 export const enginePidFileVariable = "NEON_PULUMI_PID_FILE";
@@ -83,13 +84,7 @@ child.on("exit", (code, signal) => {
 export function groupedEngineCommand(command: PulumiCommand, launcherDir: string): PulumiCommand {
   if (process.platform === "win32") return command;
   const launcher = path.join(launcherDir, "pulumi-in-own-group");
-  const source = launcherSource(command.command);
-  fs.mkdirSync(launcherDir, { recursive: true });
-  if (!fs.existsSync(launcher) || fs.readFileSync(launcher, "utf8") !== source) {
-    const tmp = `${launcher}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, source, { mode: 0o755 });
-    fs.renameSync(tmp, launcher);
-  }
+  writeFileIfChanged(launcher, launcherSource(command.command), 0o755);
   const grouped = Object.create(command) as PulumiCommand;
   Object.defineProperty(grouped, "command", { value: launcher, enumerable: true });
   return grouped;

@@ -13,7 +13,6 @@
  *   folder of the runner's own, of the same name, where that copy is the stack file.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import {
   LocalWorkspace,
@@ -33,10 +32,11 @@ import { enginePidFileVariable, groupedEngineCommand, runningEnginePid } from ".
 import { engineEnvironment, localPassphrase, runnerPaths, type RunnerPaths } from "./environment";
 import { neonClientFor } from "../provider/resources/common/providerConfig";
 import { StackLockedError, StackSetupError } from "./errors";
+import { writeFileIfChanged } from "./files";
 import { programOf } from "./program";
 import { recoverPendingCreates, type ExportedState, type RecoveryReport } from "./recovery";
 import { lastRunStart, runRecordFile, writeRunRecord } from "./recovery/runRecord";
-import { isStaleLock, liveLockMessage, lockHoldersIn, pulumiProcessRunning, readLockFiles } from "./recovery/staleLock";
+import { assertLocksStale, lockHoldersIn, pulumiProcessRunning, readLockFiles } from "./recovery/staleLock";
 
 export interface RunnerOptions {
   engine: Engine;
@@ -166,6 +166,7 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     return { configFile, color: o.color ?? "never", onOutput: o.onOutput, onEvent: o.onEvent, signal: o.signal } as const;
   };
 
+  const readState = () => (stateFile && fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState) : undefined);
   const runRecord = runRecordFile(runner.stateDir, settings.name, options.stackName);
   const lockDir = paths.backendDir ? path.join(paths.backendDir, ".pulumi", "locks", "organization", settings.name, options.stackName) : undefined;
   /**
@@ -175,9 +176,8 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
    */
   const clearStaleLockOrThrow = async () => {
     const holders = lockDir ? readLockFiles(lockDir) : [];
-    const host = os.hostname();
     if (holders.length > 0) {
-      if (!holders.every((h) => isStaleLock(h, host, pulumiProcessRunning))) throw new StackLockedError(liveLockMessage(options.stackName, holders, host));
+      assertLocksStale(options.stackName, holders);
       await stack.cancel();
       return holders;
     }
@@ -196,8 +196,7 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
         if (!stateFile) return undefined;
         // A compressed state (PULUMI_DIY_BACKEND_GZIP / _ZSTD) is read through the CLI.
         if (fs.existsSync(`${stateFile}.gz`) || fs.existsSync(`${stateFile}.zst`)) return undefined;
-        if (!fs.existsSync(stateFile)) return false;
-        const pending = (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState).checkpoint.latest?.pending_operations ?? [];
+        const pending = readState()?.checkpoint.latest?.pending_operations ?? [];
         return pending.some((op) => (op as { type?: string }).type === "creating");
       },
       exportState: () => stack.exportStack() as never,
@@ -239,7 +238,7 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
       await workspace.removeStack(options.stackName);
       fs.rmSync(configFile, { force: true });
     },
-    readState: () => (stateFile && fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as StoredState) : undefined),
+    readState,
     enginePid: () => runningEnginePid(enginePidFile),
     recover: (o) => recover(o),
   };
@@ -286,22 +285,10 @@ async function withStaleLockCleared<T>(stackName: string, stack: Stack, command:
   } catch (err) {
     const holders = lockHoldersIn(err instanceof Error ? err.message : String(err));
     if (holders === undefined) throw err;
-    const host = os.hostname();
-    if (holders.length === 0 || !holders.every((h) => isStaleLock(h, host, pulumiProcessRunning))) {
-      throw new StackLockedError(liveLockMessage(stackName, holders, host), { cause: err });
-    }
+    assertLocksStale(stackName, holders, err);
     await stack.cancel();
     return command();
   }
-}
-
-/** Stacks opened side by side share the folder: an unchanged file is left alone, a new one appears whole. */
-function writeFileIfChanged(file: string, content: string): void {
-  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === content) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, content);
-  fs.renameSync(partial, file);
 }
 
 function runnerEnvironment(runner: RunnerOptions, paths: RunnerPaths): Record<string, string> {

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeFileWhole } from "../files";
 
 export interface RunRecord {
   command: string;
@@ -21,10 +22,7 @@ export function runRecordFile(stateDir: string, projectName: string, stackName: 
 
 export function writeRunRecord(file: string, command: string, startedAtMs: number): void {
   const record: RunRecord = { command, startedAtMs, host: os.hostname() };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, JSON.stringify(record));
-  fs.renameSync(partial, file);
+  writeFileWhole(file, JSON.stringify(record));
 }
 
 /** The start of the last run on this host; undefined when none is recorded here (another host's clock is not ours to compare). */

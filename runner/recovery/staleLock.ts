@@ -5,11 +5,13 @@
  * by a process that is no longer running. A lock from another host, or from a live process, is
  * never touched: the error says whose it is and what to do.
  *
- * The holders are read from the CLI's own error message, which names each lock's user, host, pid
- * and time: the same on every DIY backend, where the lock files themselves are not reachable
- * without the backend's driver.
+ * The holders are read from the file backend's lock files before anything else is done; on other
+ * DIY backends, whose lock files are not reachable without the backend's driver, from the CLI's own
+ * "locked" error message, which names each lock's user, host, pid and time.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
+import { StackLockedError } from "../errors";
 
 export interface LockHolder {
   user: string;
@@ -69,6 +71,13 @@ export function pulumiProcessRunning(pid: number): boolean {
   } catch {
     return true; // no /proc (not Linux): a live pid is taken as the CLI
   }
+}
+
+/** Returns when every holder is stale (its locks may go); else throws StackLockedError saying whose they are. */
+export function assertLocksStale(stack: string, holders: readonly LockHolder[], cause?: unknown): void {
+  const host = os.hostname();
+  if (holders.length > 0 && holders.every((h) => isStaleLock(h, host, pulumiProcessRunning))) return;
+  throw new StackLockedError(liveLockMessage(stack, holders, host), cause === undefined ? undefined : { cause });
 }
 
 /** Why a lock was left alone, and what the user can do. */

@@ -120,9 +120,8 @@ describe("interrupted creates, recovered through the real engine", function () {
   });
 
   for (const scenario of scenarios) {
-    it(`recovers ${scenario.title}`, async () => {
-      const stack = await openTestStack({ engine, target, projectDir, config: {} });
-      try {
+    it(`recovers ${scenario.title}`, () =>
+      onNewStack(async (stack) => {
         const held = await killedUpdate(stack, scenario);
         assert.equal(lockFiles(stack).length, 1, "the killed CLI left its lock");
         const state = stack.runner.readState()!.checkpoint.latest!;
@@ -144,15 +143,12 @@ describe("interrupted creates, recovered through the real engine", function () {
         await assertConverged(stack);
         await stack.runner.destroy();
         assert.deepEqual(await projectsNamed(stack.runner.stackName), [], "destroy deleted the recovered project too");
-      } finally {
-        stack.remove();
-      }
-    });
+      }),
+    );
   }
 
-  it("leaves a lock of another host alone, saying whose it is", async () => {
-    const stack = await openTestStack({ engine, target, projectDir, config: {} });
-    try {
+  it("leaves a lock of another host alone, saying whose it is", () =>
+    onNewStack(async (stack) => {
       await stack.runner.up();
       const dir = lockDir(stack);
       fs.mkdirSync(dir, { recursive: true });
@@ -166,14 +162,10 @@ describe("interrupted creates, recovered through the real engine", function () {
       assert.ok(fs.existsSync(lock), "another host's lock is kept");
       fs.rmSync(lock);
       await stack.runner.destroy();
-    } finally {
-      stack.remove();
-    }
-  });
+    }));
 
-  it("reads a state whose metadata sidecar a kill left empty (\"failed to load checkpoint: EOF\" otherwise)", async () => {
-    const stack = await openTestStack({ engine, target, projectDir, config: {} });
-    try {
+  it("reads a state whose metadata sidecar a kill left empty (\"failed to load checkpoint: EOF\" otherwise)", () =>
+    onNewStack(async (stack) => {
       await stack.runner.up();
       fs.writeFileSync(`${stack.runner.stateFile}.attrs`, "");
       const preview = await stack.run((o) => stack.runner.preview(o));
@@ -181,10 +173,17 @@ describe("interrupted creates, recovered through the real engine", function () {
       fs.writeFileSync(`${stack.runner.stateFile}.attrs`, "");
       await stack.runner.destroy();
       assert.deepEqual(await projectsNamed(stack.runner.stackName), []);
+    }));
+
+  /** Runs `body` on a new stack of the program, whose temporary folder is removed after. */
+  async function onNewStack(body: (stack: TestStack) => Promise<void>): Promise<void> {
+    const stack = await openTestStack({ engine, target, projectDir, config: {} });
+    try {
+      await body(stack);
     } finally {
       stack.remove();
     }
-  });
+  }
 
   /** The file backend's lock folder of the stack (Pulumi's DIY layout). */
   function lockDir(stack: TestStack): string {
