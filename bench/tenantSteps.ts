@@ -17,17 +17,10 @@ import { startNeonLocal, type RequestLogEntry } from "../emulator";
 import { locateEngine } from "../runner/engine";
 import { packageRoot } from "../runner/packageRoot";
 import { openStack, type RunnerStack } from "../runner/stack";
+import { benchTenantConfig, runBenchmark } from "./harness";
 import { writeSection } from "./results";
 
-/** The environment: a project with its compute, Neon Auth, the Data API, two checkpoints and a preview branch with its compute. */
-const tenantConfig = {
-  "tenant:id": "bench-tenant",
-  "tenant:tier": "free",
-  "tenant:auth": { enabled: true, trustedDomains: ["https://bench-tenant.example.com"] },
-  "tenant:dataApi": { enabled: true },
-  "tenant:checkpoints": ["baseline", "before-migration"],
-  "tenant:previewBranches": [{ name: "pr-1" }],
-};
+const tenantConfig = benchTenantConfig("bench-tenant");
 
 interface Step {
   name: string;
@@ -116,7 +109,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

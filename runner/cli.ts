@@ -4,8 +4,9 @@
  *
  *   changed-stacks --base <rev>          stacks a change touches, as a JSON array (for a CI matrix)
  *   preview --stack <name>...            preview stacks through the engine
- *   up --stack <name>                    update a stack
- *   destroy --stack <name> [--remove]    destroy a stack (and remove it from the backend)
+ *   up --stack <name>...                 update stacks; several run as a fleet (docs/fleet.md), each in a
+ *                                        process of its own, --concurrency <n> at a time (default: planned)
+ *   destroy --stack <name>... [--remove] destroy stacks (and remove them from the backend)
  *   up and destroy first settle the creates an interrupted update left pending (docs/engine.md);
  *   --discard-pending-creates drops those that cannot be settled safely.
  *   preview-summary [--stack <name>... | --changed --base <rev> | --events <path>...]
@@ -19,11 +20,15 @@
  * Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { ensureEngine } from "./engine";
+import { defaultRateLimits } from "../provider/client/rateLimiter";
 import { RunnerError } from "./errors";
+import { runFleet } from "./fleet";
+import { planFleet, typicalTenantCost } from "./fleet/concurrency";
 import { renderChangeSummary } from "./report";
 import { openStack, type RunnerOptions } from "./stack";
 import { changedStacks, existingStacks, gitChangedFiles, type StackLayout } from "./summary/changedStacks";
@@ -44,6 +49,7 @@ const stackCommandOptions = {
   stack: { type: "string", multiple: true },
   remove: { type: "boolean" },
   "discard-pending-creates": { type: "boolean" },
+  concurrency: { type: "string" },
 } as const;
 
 /** Each command's options (the workflow tests check that the example workflows use only these). */
@@ -124,6 +130,52 @@ function stacksOption(values: { stack?: string[] }): string[] {
   return stacks;
 }
 
+function concurrencyOption(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) throw new CliUsageError(`--concurrency must be a whole number from 1 to 1000, got "${raw}"`);
+  return Number(raw);
+}
+
+/** Each line of a stack's output, prefixed with the stack's name (a stack's partial line waits for its end). */
+function prefixedLines(write: (text: string) => void): { add(stackName: string, text: string): void; flush(): void } {
+  const partial = new Map<string, string>();
+  return {
+    add(stackName, text) {
+      const lines = ((partial.get(stackName) ?? "") + text).split("\n");
+      partial.set(stackName, lines.pop()!);
+      for (const line of lines) write(`[${stackName}] ${line}\n`);
+    },
+    flush() {
+      for (const [stackName, rest] of partial) if (rest !== "") write(`[${stackName}] ${rest}\n`);
+      partial.clear();
+    },
+  };
+}
+
+async function fleetCommand(
+  runner: RunnerOptions,
+  o: { projectDir: string; stacks: string[]; command: "up" | "destroy"; concurrency: number | undefined; remove: boolean; discard: boolean },
+): Promise<number> {
+  const plan = planFleet(o.stacks.length, typicalTenantCost, { cores: os.availableParallelism(), availableMemoryBytes: os.freemem() }, defaultRateLimits);
+  const concurrency = o.concurrency ?? plan.concurrency;
+  process.stderr.write(`${o.command} of ${o.stacks.length} stacks, ${concurrency} at a time${o.concurrency ? "" : ` (bound by ${plan.bound})`}\n`);
+  const output = prefixedLines((text) => process.stdout.write(text));
+  const result = await runFleet(runner, {
+    projectDir: o.projectDir,
+    stacks: o.stacks.map((stackName) => ({ stackName })),
+    command: o.command,
+    concurrency,
+    removeAfterDestroy: o.remove,
+    discardPendingCreates: o.discard,
+    onOutput: (stackName, text) => output.add(stackName, text),
+  });
+  output.flush();
+  process.stdout.write("\n");
+  for (const r of result.stacks) process.stdout.write(`${r.stackName}: ${r.ok ? r.summary : `failed: ${r.error?.split("\n").find((l) => l.trim() !== "") ?? "unknown error"}`}\n`);
+  const failed = result.stacks.filter((r) => !r.ok);
+  if (failed.length > 0) process.stderr.write(`${failed.length} of ${o.stacks.length} stacks failed: ${failed.map((r) => r.stackName).join(", ")}\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
 function pullRequestNumber(explicit: string | undefined): number {
   if (explicit !== undefined) return Number(explicit);
   const eventPath = process.env.GITHUB_EVENT_PATH;
@@ -151,8 +203,13 @@ export async function main(argv: string[]): Promise<number> {
       const stacks = stacksOption(values);
       if (stacks.length === 0) throw new CliUsageError(`${command} needs --stack <name>`);
       const options = common(values);
-      if ((command !== "preview" || options.configFile) && stacks.length > 1) throw new CliUsageError(`${command} takes one --stack at a time`);
+      if (options.configFile && stacks.length > 1) throw new CliUsageError("--config-file takes one --stack");
+      if (values.concurrency !== undefined && (command === "preview" || stacks.length < 2)) throw new CliUsageError("--concurrency is for up or destroy of several stacks");
+      const concurrency = values.concurrency === undefined ? undefined : concurrencyOption(values.concurrency);
       const runner = await runnerFor(options);
+      if (command !== "preview" && stacks.length > 1) {
+        return fleetCommand(runner, { projectDir: options.projectDir, stacks, command, concurrency, remove: values.remove === true, discard: values["discard-pending-creates"] === true });
+      }
       for (const stackName of stacks) {
         const stack = await openStack(runner, { projectDir: options.projectDir, stackName, ...(options.configFile ? { configFile: options.configFile } : {}) });
         const stream = { onOutput: (text: string) => process.stdout.write(text), discardPendingCreates: values["discard-pending-creates"] === true };

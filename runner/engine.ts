@@ -108,6 +108,30 @@ function installLauncher(binDir: string): void {
   fs.chmodSync(target, 0o755);
 }
 
+/**
+ * What another process needs to use the same engine (the fleet's stack processes): an Engine holds
+ * a PulumiCommand, which does not cross a process boundary.
+ */
+export interface EngineReference {
+  /** The CLI's path (absolute for a built one, `pulumi` for one on PATH). */
+  readonly commandPath: string;
+  readonly version: string;
+  readonly source: Engine["source"];
+  readonly pathEntries: readonly string[];
+}
+
+export function engineReference(engine: Engine): EngineReference {
+  return { commandPath: engine.command.command, version: engine.version, source: engine.source, pathEntries: engine.pathEntries };
+}
+
+/** The engine a reference names, without building or checking anything (the referring process did). */
+export function engineFromReference(reference: EngineReference): Engine {
+  // The constructor is public in JavaScript; `get` would run `pulumi version` once more per process.
+  const Command = PulumiCommand as unknown as new (command: string, version: unknown) => PulumiCommand;
+  const version = reference.version === "" ? null : new SemVer(reference.version);
+  return { command: new Command(reference.commandPath, version), version: reference.version, source: reference.source, pathEntries: reference.pathEntries };
+}
+
 /** The engine if one is ready (on PATH, or already built); never builds. */
 export async function locateEngine(location?: EngineLocation): Promise<Engine | undefined> {
   const onPath = await cliOnPath();

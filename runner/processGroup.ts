@@ -1,6 +1,7 @@
 /**
- * Every CLI command the runner starts runs in a process group of its own, so that nothing it
- * started outlives it. The Pulumi CLI starts plugins (the dynamic provider's Node process among
+ * Every CLI command the runner starts that runs the program (preview, up, refresh, destroy: the
+ * ones that start plugins) runs in a process group of its own, so that nothing it started outlives
+ * it. The Pulumi CLI starts plugins (the dynamic provider's Node process among
  * them); when the CLI is killed (SIGKILL, a crashed runner host), those plugins live on (measured:
  * still running half an hour later, ~127 MB each) and may even finish a create later (issue 13).
  *

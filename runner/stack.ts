@@ -100,7 +100,7 @@ export interface RunnerStack {
   remove(): Promise<void>;
   /** The state as stored on disk (secrets stay ciphertext); undefined before the first update. */
   readState(): StoredState | undefined;
-  /** The pid of the Pulumi CLI running a command of this stack now (in a process group of its own), if one runs. */
+  /** The pid of the Pulumi CLI running a program command (preview, up, refresh, destroy) of this stack now, in a process group of its own, if one runs. */
   enginePid(): number | undefined;
   /**
    * Settles the creates an interrupted update left pending (also done before every up, refresh and
@@ -135,11 +135,11 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
   const envVars = { ...runnerEnvironment(runner, paths), [enginePidFileVariable]: enginePidFile };
   const redirect = { configWorkDir: "" };
   const grouped = groupedEngineCommand(runner.engine.command, path.join(runner.stateDir, "bin"));
-  const pulumiCommand = configRedirectingCommand(grouped, () => redirect.configWorkDir);
+  const pulumiCommand = routedCommand(runner.engine.command, grouped, () => redirect.configWorkDir);
   const workspace = await LocalWorkspace.create({ workDir: projectDir, pulumiCommand, pulumiHome: paths.pulumiHome, envVars });
   const settings = await workspace.projectSettings();
   // The runner's own project folder of the same name, whose stack files are the copies the CLI
-  // reads (see configRedirectingCommand).
+  // reads (see routedCommand).
   const configWorkDir = path.join(paths.configDir, settings.name);
   writeFileIfChanged(path.join(configWorkDir, "Pulumi.yaml"), `name: ${JSON.stringify(settings.name)}\nruntime: nodejs\n`);
   redirect.configWorkDir = configWorkDir;
@@ -323,19 +323,25 @@ async function selectOrCreate(stackName: string, workspace: LocalWorkspace): Pro
 const programCommands = new Set(["preview", "up", "refresh", "destroy"]);
 
 /**
- * The engine's command, with every command that does not run the program (`stack init`,
- * `stack output`, `stack history`, `stack select`, …) run in the runner's config folder instead
- * of the project's. Those commands take no `--config-file`, and with the passphrase provider they
- * write the salt into the stack file they find (`Pulumi.<stack>.yaml` beside the project's
- * `Pulumi.yaml`, under `stackConfigDir`), i.e. into the checkout. In the config folder, beside a
- * `Pulumi.yaml` of the same project name, that file is the runner's copy. The Automation API
- * itself runs `stack output` and `stack history` after every update.
+ * The engine's command as the workspace runs it:
+ * - Commands that run the program start plugins, so they go through the launcher that keeps them
+ *   in a process group of their own (`grouped`). The others (`stack select`, `stack init`,
+ *   `stack output`, `stack history`, `stack import`, `cancel`, …) start none and run the CLI
+ *   directly: the launcher is a Node process, about 130 ms of CPU and 40 MB each, and the
+ *   Automation API runs four such commands around every update.
+ * - Commands that do not run the program run in the runner's config folder instead of the
+ *   project's. They take no `--config-file`, and with the passphrase provider they write the salt
+ *   into the stack file they find (`Pulumi.<stack>.yaml` beside the project's `Pulumi.yaml`, under
+ *   `stackConfigDir`), i.e. into the checkout. In the config folder, beside a `Pulumi.yaml` of the
+ *   same project name, that file is the runner's copy.
  */
-function configRedirectingCommand(command: PulumiCommand, configWorkDir: () => string): PulumiCommand {
-  const engine = command as RunnableCommand;
-  const redirecting = Object.create(engine) as RunnableCommand;
-  redirecting.run = (args, cwd, ...rest) => engine.run(args, programCommands.has(args[0]) || configWorkDir() === "" ? cwd : configWorkDir(), ...rest);
-  return redirecting;
+function routedCommand(direct: PulumiCommand, grouped: PulumiCommand, configWorkDir: () => string): PulumiCommand {
+  const plain = direct as RunnableCommand;
+  const launched = grouped as RunnableCommand;
+  const routed = Object.create(launched) as RunnableCommand;
+  routed.run = (args, cwd, ...rest) =>
+    programCommands.has(args[0]) ? launched.run(args, cwd, ...rest) : plain.run(args, configWorkDir() === "" ? cwd : configWorkDir(), ...rest);
+  return routed;
 }
 
 /**

@@ -39,7 +39,7 @@ export {
   parseRetryAfter,
 } from "./retryPolicy";
 export type { AttemptOutcome, HttpMethod, RetryDecision, RetryInput, RetryPolicy, TransportFailure } from "./retryPolicy";
-export { defaultRateLimits, RateLimiter } from "./rateLimiter";
+export { defaultRateLimits, RateLimiter, scaledRateLimits } from "./rateLimiter";
 export type { RateLimitOptions } from "./rateLimiter";
 export { isTerminalOperationStatus, OPERATION_STATUSES, operationOutcome } from "./operationStatus";
 export type { OperationOutcome, OperationStatus } from "./operationStatus";

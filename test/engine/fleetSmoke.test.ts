@@ -1,6 +1,7 @@
 /**
- * A small fleet through the real engine (issue 13's smoke run; the full fleet is a benchmark):
- * three tenant stacks updated side by side by one runner process, their Pulumi state kept in
+ * A small fleet through the real engine (issue 13's smoke run; the full fleet is a benchmark,
+ * bench/fleet.ts): three tenant stacks updated side by side by runFleet, each in a process of its
+ * own, their Pulumi state kept in
  * PostgreSQL through Pulumi's DIY backend (as a platform shares state across CI runners), against
  * the local Neon API with a per-route rate limit low enough that the stacks' requests meet 429s.
  * Asserts correctness and counts, never timings: every stack converges (empty preview, no call),
@@ -13,7 +14,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify as stringifyYaml } from "yaml";
 import type { Engine } from "../../runner/engine";
-import { openStack, type RunnerStack } from "../../runner/stack";
+import { runFleet, type FleetResult, type FleetStack } from "../../runner/fleet";
+import { openStack, type RunnerOptions, type RunnerStack } from "../../runner/stack";
 import { repoRoot, requireEngine } from "../support/engineHarness";
 import { startTestNeon } from "../support/neonLocal";
 import { query } from "../support/postgres";
@@ -22,8 +24,8 @@ import type { NeonLocal } from "../../emulator";
 
 const tenants = ["fleet-a", "fleet-b", "fleet-c"];
 
-const failures = (results: PromiseSettledResult<unknown>[]): string =>
-  results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error)?.message ?? r.reason)] : [])).join("\n---\n");
+const failures = (result: FleetResult): string =>
+  result.stacks.flatMap((r) => (r.ok ? [] : [`${r.stackName}: ${r.error}`])).join("\n---\n");
 
 describe("a small fleet of tenant stacks, state in PostgreSQL, Neon's rate limit on", function () {
   this.timeout(600_000);
@@ -32,6 +34,8 @@ describe("a small fleet of tenant stacks, state in PostgreSQL, Neon's rate limit
   let neon: NeonLocal;
   let dir: string;
   const stacks = new Map<string, RunnerStack>();
+  const fleet: FleetStack[] = [];
+  let runner: RunnerOptions;
 
   before(async () => {
     engine = await requireEngine();
@@ -39,7 +43,7 @@ describe("a small fleet of tenant stacks, state in PostgreSQL, Neon's rate limit
     // Neon's per-minute limit, and a per-route limit of 3 a second: stacks polling the same routes side by side meet 429s.
     neon = await startTestNeon({ operationDelayMs: 30, rateLimit: { perMinute: 700, perSecondPerRoute: 3 } });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-smoke-"));
-    const runner = {
+    runner = {
       engine,
       stateDir: path.join(dir, "runner"),
       backendUrl: postgres.url,
@@ -49,6 +53,7 @@ describe("a small fleet of tenant stacks, state in PostgreSQL, Neon's rate limit
       const configFile = path.join(dir, `Pulumi.${tenant}.yaml`);
       fs.writeFileSync(configFile, stringifyYaml({ config: { "tenant:id": tenant, "tenant:tier": "free", "tenant:checkpoints": ["baseline"], "tenant:previewBranches": [{ name: "pr-1" }] } }));
       stacks.set(tenant, await openStack(runner, { projectDir: repoRoot, stackName: tenant, configFile }));
+      fleet.push({ stackName: tenant, configFile });
     }
   });
   after(async () => {
@@ -59,8 +64,14 @@ describe("a small fleet of tenant stacks, state in PostgreSQL, Neon's rate limit
 
   it("updates the stacks side by side: each tenant exactly as declared, 429s met and none surfaced", async () => {
     const mark = neon.requestLog.length;
-    const results = await Promise.allSettled([...stacks.values()].map((s) => s.up()));
-    assert.deepEqual(results.map((r) => r.status), tenants.map(() => "fulfilled"), failures(results));
+    const result = await runFleet(runner, { projectDir: repoRoot, stacks: fleet, command: "up", concurrency: tenants.length });
+    assert.deepEqual(result.stacks.map((r) => [r.stackName, r.ok]), tenants.map((t) => [t, true]), failures(result));
+    for (const r of result.stacks) {
+      assert.equal(r.changes?.create, 6, `${r.stackName}: the stack and its five resources`);
+      assert.ok((r.cpuMs ?? 0) > 0 && (r.peakRssBytes ?? 0) > 0, `${r.stackName}: its figures`);
+    }
+    const overlapping = result.stacks.every((a) => result.stacks.every((b) => a.startedAt < b.endedAt));
+    assert.ok(overlapping, "the stacks ran side by side");
     const requests = neon.requestLog.slice(mark);
     assert.ok(requests.some((r) => r.status === 429), "the stacks met the rate limit");
     assert.deepEqual(requests.filter((r) => r.status >= 400 && r.status !== 429).map((r) => `${r.method} ${r.route} → ${r.status}`), [], "no other refusal");
@@ -90,8 +101,8 @@ describe("a small fleet of tenant stacks, state in PostgreSQL, Neon's rate limit
   });
 
   it("destroys them side by side, leaving nothing in Neon", async () => {
-    const results = await Promise.allSettled([...stacks.values()].map((s) => s.destroy()));
-    assert.deepEqual(results.map((r) => r.status), tenants.map(() => "fulfilled"), failures(results));
+    const result = await runFleet(runner, { projectDir: repoRoot, stacks: fleet, command: "destroy", concurrency: tenants.length });
+    assert.deepEqual(result.stacks.map((r) => [r.stackName, r.ok]), tenants.map((t) => [t, true]), failures(result));
     assert.deepEqual(Object.keys(neon.state().projects), []);
   });
 });

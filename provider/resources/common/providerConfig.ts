@@ -9,6 +9,7 @@
  */
 import { NeonClient } from "../../client/neonClient";
 import type { NeonClientOptions } from "../../client/options";
+import { scaledRateLimits } from "../../client/rateLimiter";
 
 interface ConfigSource {
   get(key: string): string | undefined;
@@ -48,6 +49,20 @@ function positiveMs(env: Environment, name: string): number | undefined {
 
 type Environment = Record<string, string | undefined>;
 
+/**
+ * NEON_RATE_LIMIT_TIME_FACTOR: the client's limiter at Neon's limits scaled by this factor (see
+ * scaledRateLimits), to match a local Neon API run at the same factor (the fleet benchmark).
+ */
+function rateLimitOverride(env: Environment): Pick<NeonClientOptions, "rateLimit"> {
+  const raw = env.NEON_RATE_LIMIT_TIME_FACTOR;
+  if (raw === undefined || raw === "") return {};
+  try {
+    return { rateLimit: scaledRateLimits(Number(raw)) };
+  } catch {
+    throw new Error(`NEON_RATE_LIMIT_TIME_FACTOR must be a positive number, got "${raw}"`);
+  }
+}
+
 /** A client for one provider call. Cheap: the rate limiter is shared per key and host in the process. */
 export function neonClientForCall(): NeonClient {
   return neonClientFor({ apiKey: state.apiKey, apiHost: state.apiHost }, process.env, state.overrides);
@@ -59,14 +74,19 @@ export function neonClientForCall(): NeonClient {
  * uses it with the stack's config and the engine's environment.
  */
 export function neonClientFor(config: { apiKey?: string; apiHost?: string }, env: Environment, overrides: Partial<NeonClientOptions> = {}): NeonClient {
-  const operations = pollOverrides(env);
   return new NeonClient({
     apiKey: nonEmpty(config.apiKey) ?? env.NEON_API_KEY,
     baseUrl: nonEmpty(config.apiHost) ?? nonEmpty(env.NEON_API_HOST),
     userAgent: "pulumi-neon-dynamic",
-    ...(operations ? { operations } : {}),
+    ...clientOptionsFromEnvironment(env),
     ...overrides,
   });
+}
+
+/** The client settings the environment tunes: operation polling and deadline, the rate limit's time factor. */
+export function clientOptionsFromEnvironment(env: Environment): Pick<NeonClientOptions, "operations" | "rateLimit"> {
+  const operations = pollOverrides(env);
+  return { ...(operations ? { operations } : {}), ...rateLimitOverride(env) };
 }
 
 /** For in-process tests: extra client options (a clock, faster polling). */
