@@ -63,4 +63,15 @@ describe("cancelling an update through the runner", function () {
     assert.equal(projects.length, 1, "one project, not a duplicate");
     await stack.runner.destroy();
   });
+
+  it("runs nothing when cancelled before the engine starts (during the recovery before an update)", async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const mark = target.mark();
+    const runsBefore = stack.runner.readState()?.checkpoint.latest?.resources?.length ?? 0;
+    await assert.rejects(stack.runner.up({ signal: abort.signal }), { name: "AbortError" });
+    await assert.rejects(stack.runner.preview({ signal: abort.signal }), { name: "AbortError" });
+    assert.deepEqual(target.requestsSince(mark) ?? [], [], "no call to Neon");
+    assert.equal(stack.runner.readState()?.checkpoint.latest?.resources?.length ?? 0, runsBefore, "the state is as it was");
+  });
 });
