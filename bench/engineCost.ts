@@ -20,7 +20,7 @@ import { stringify as stringifyYaml } from "yaml";
 import { startNeonLocal } from "../emulator";
 import { locateEngine } from "../runner/engine";
 import { packageRoot } from "../runner/packageRoot";
-import { profileDescendants, type ProcessKind } from "./processProfile";
+import { processKinds, profileDescendants, stackProcessKind, type ProcessKind } from "./processProfile";
 import { benchTenantConfig, compiledRunner, runBenchmark } from "./harness";
 import { median, writeSection } from "./results";
 
@@ -32,12 +32,12 @@ function inFreshNode<T>(script: string): T {
   return JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: packageRoot(), encoding: "utf8" })) as T;
 }
 
-/** CPU milliseconds of a fresh Node process: bare, with @pulumi/pulumi loaded, and then our providers' modules too. */
-function providerHostLoad(root: string): { pulumi: number; ours: number } {
+/** CPU milliseconds of a fresh Node process: its own start, loading @pulumi/pulumi, and then our providers' modules. */
+function providerHostLoad(root: string): { node: number; pulumi: number; ours: number } {
   const lifecycles = resourceTypes.map((t) => JSON.stringify(path.join(root, "dist", "provider", "resources", t, "lifecycle.js")));
   const cpu = "(() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; })()";
   return inFreshNode(`const a = ${cpu}; require("@pulumi/pulumi"); const b = ${cpu}; for (const m of [${lifecycles.join(",")}]) require(m); const c = ${cpu};
-    process.stdout.write(JSON.stringify({ pulumi: b - a, ours: c - b }));`);
+    process.stdout.write(JSON.stringify({ node: a, pulumi: b - a, ours: c - b }));`);
 }
 
 /** Milliseconds to serialize our six providers as the Resource constructors do, the first time in a process (the serializer's own load apart). */
@@ -63,10 +63,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-cost-"));
   try {
     const configFile = path.join(dir, "Pulumi.cost.yaml");
-    fs.writeFileSync(
-      configFile,
-      stringifyYaml({ config: benchTenantConfig("engine-cost") }),
-    );
+    fs.writeFileSync(configFile, stringifyYaml({ config: benchTenantConfig("engine-cost") }));
     const runner = { engine, stateDir: path.join(dir, "runner"), env: { NEON_API_KEY: neon.apiKey, NEON_API_HOST: neon.url } };
     const stacks = [{ stackName: "cost", configFile }];
     const up = await runFleet(runner, { projectDir: root, stacks, command: "up", concurrency: 1 });
@@ -92,17 +89,16 @@ async function main(): Promise<void> {
       const { cpuMsByKind } = await profileDescendants(() => stack.preview());
       const wallMs = performance.now() - started;
       const own = process.cpuUsage(before);
-      cpuMsByKind.set("stack process (Automation API, program, provider serialization)", (own.user + own.system) / 1000);
+      cpuMsByKind.set(stackProcessKind, (own.user + own.system) / 1000);
       warm.push({ wallMs, requests: neon.requestLog.length - mark, cpu: cpuMsByKind });
     }
 
     const hostLoad = providerHostLoad(root);
     const serialization = providerSerialization(root);
-    const kinds: ProcessKind[] = ["stack process (Automation API, program, provider serialization)", "Pulumi CLI", "launcher", "dynamic-provider host", "other"];
     const cpuOf = (rs: Round[], kind: ProcessKind) => median(rs.map((r) => r.cpu.get(kind) ?? 0));
     const totalOf = (rs: Round[]) => median(rs.map((r) => [...r.cpu.values()].reduce((a, b) => a + b, 0)));
     const host = (rs: Round[]) => cpuOf(rs, "dynamic-provider host");
-    const bareNode = inFreshNode<{ cpu: number }>("const u = process.cpuUsage(); process.stdout.write(JSON.stringify({ cpu: (u.user + u.system) / 1000 }))").cpu;
+    const bareNode = hostLoad.node;
     // What exists only because the resources are dynamic providers: the provider host (plugin start
     // and all it does) and, the first time in a process, serializing the providers.
     const serializing = serialization.serializerLoad + serialization.providers;
@@ -115,7 +111,7 @@ async function main(): Promise<void> {
       `| wall time | ${ms(median(cold.map((r) => r.wallMs)))} | ${ms(median(warm.map((r) => r.wallMs)))} |`,
       `| Neon API requests | ${median(cold.map((r) => r.requests))} | ${median(warm.map((r) => r.requests))} |`,
       `| CPU, all processes | ${ms(totalOf(cold))} | ${ms(totalOf(warm))} |`,
-      ...kinds.map((k) => `| CPU: ${k} | ${ms(cpuOf(cold, k))} | ${ms(cpuOf(warm, k))} |`),
+      ...processKinds.map((k) => `| CPU: ${k} | ${ms(cpuOf(cold, k))} | ${ms(cpuOf(warm, k))} |`),
       `| of all CPU, for dynamic providers (the provider host: plugin start and its calls; serializing the providers) | ${share(forDynamic(cold, true), cold)} | ${share(forDynamic(warm, false), warm)} |`,
       `| of all CPU, our own code (our modules and check/diff in the host, serializing our providers) | ${share(ours(cold, true), cold)} | ${share(ours(warm, false), warm)} |`,
     ];

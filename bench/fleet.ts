@@ -24,7 +24,7 @@ import { stringify as stringifyYaml } from "yaml";
 import { startNeonLocal, type NeonLocal, type RequestLogEntry } from "../emulator";
 import { scaledRateLimits } from "../provider/client";
 import { locateEngine } from "../runner/engine";
-import { fleetLowerBound, planFleet, type StackCost } from "../runner/fleet/concurrency";
+import { fleetLowerBound, planFleet, thisMachine, type StackCost } from "../runner/fleet/concurrency";
 import { packageRoot } from "../runner/packageRoot";
 import { startPostgresServer } from "../test/support/postgresServer";
 import { writeChart } from "./fleetChart";
@@ -50,16 +50,6 @@ function options() {
     concurrency: values.concurrency === undefined ? undefined : number("concurrency", values.concurrency, 1, true),
     operationDelayMs: number("operation-delay-ms", values["operation-delay-ms"], 300, true),
   };
-}
-
-function availableMemoryBytes(): number {
-  try {
-    const kb = /MemAvailable:\s+(\d+) kB/.exec(fs.readFileSync("/proc/meminfo", "utf8"))?.[1];
-    if (kb) return Number(kb) * 1024;
-  } catch {
-    // Not Linux.
-  }
-  return os.freemem();
 }
 
 /** What Neon holds for a tenant, against what it declares. */
@@ -115,7 +105,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  ${seconds(cost.wallMs)} wall, ${seconds(cost.cpuMs)} CPU, ${megabytes(cost.peakRssBytes)}, ${cost.requests} requests\n`);
 
     // 2. The plan.
-    const machine = { cores: os.availableParallelism(), availableMemoryBytes: availableMemoryBytes() };
+    const machine = thisMachine();
     const plan = planFleet(settings.stacks, cost, machine, limits);
     const concurrency = settings.concurrency ?? plan.concurrency;
     const lower = fleetLowerBound(settings.stacks, cost, machine, limits);

@@ -8,13 +8,15 @@
 import * as fs from "node:fs";
 import { readProcesses, treeOf } from "../runner/fleet/processTree";
 
-export type ProcessKind = "stack process (Automation API, program, provider serialization)" | "Pulumi CLI" | "launcher" | "dynamic-provider host" | "other";
+export const stackProcessKind = "stack process (Automation API, program, provider serialization)";
+export const processKinds = [stackProcessKind, "Pulumi CLI", "launcher", "dynamic-provider host", "other"] as const;
+export type ProcessKind = (typeof processKinds)[number];
 
 export function kindOf(commandLine: string): ProcessKind {
   if (/dynamic-provider|pulumi-resource-pulumi-nodejs/.test(commandLine)) return "dynamic-provider host";
   if (/pulumi-in-own-group/.test(commandLine)) return "launcher";
   if (/(^|\/)pulumi /.test(commandLine)) return "Pulumi CLI";
-  if (/fleet\/worker/.test(commandLine)) return "stack process (Automation API, program, provider serialization)";
+  if (/fleet\/worker/.test(commandLine)) return stackProcessKind;
   return "other";
 }
 

@@ -20,7 +20,6 @@
  * Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
@@ -28,7 +27,7 @@ import { ensureEngine } from "./engine";
 import { defaultRateLimits } from "../provider/client/rateLimiter";
 import { RunnerError } from "./errors";
 import { runFleet } from "./fleet";
-import { planFleet, typicalTenantCost } from "./fleet/concurrency";
+import { planFleet, thisMachine, typicalTenantCost } from "./fleet/concurrency";
 import { renderChangeSummary } from "./report";
 import { openStack, type RunnerOptions } from "./stack";
 import { changedStacks, existingStacks, gitChangedFiles, type StackLayout } from "./summary/changedStacks";
@@ -155,7 +154,7 @@ async function fleetCommand(
   runner: RunnerOptions,
   o: { projectDir: string; stacks: string[]; command: "up" | "destroy"; concurrency: number | undefined; remove: boolean; discard: boolean },
 ): Promise<number> {
-  const plan = planFleet(o.stacks.length, typicalTenantCost, { cores: os.availableParallelism(), availableMemoryBytes: os.freemem() }, defaultRateLimits);
+  const plan = planFleet(o.stacks.length, typicalTenantCost, thisMachine(), defaultRateLimits);
   const concurrency = o.concurrency ?? plan.concurrency;
   process.stderr.write(`${o.command} of ${o.stacks.length} stacks, ${concurrency} at a time${o.concurrency ? "" : ` (bound by ${plan.bound})`}\n`);
   const output = prefixedLines((text) => process.stdout.write(text));

@@ -213,9 +213,11 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
   };
   /** A command that changes the state: stale locks cleared, interrupted creates settled, its start recorded. */
   const changing = async <T>(command: string, o: OperationOptions | undefined, run: () => Promise<T>): Promise<T> => {
+    // Cancelled before the CLI runs (before or during the recovery): the Automation API only
+    // listens for a signal that comes once the CLI runs, so one that came before would be lost and
+    // the whole command would run.
+    o?.signal?.throwIfAborted();
     await recover(o);
-    // Cancelled during the recovery: the Automation API only listens for a signal that comes once
-    // the CLI runs, so one that came before would be lost and the whole command would run.
     o?.signal?.throwIfAborted();
     writeRunRecord(runRecord, command, Date.now());
     return withStaleLockCleared(options.stackName, stack, run);

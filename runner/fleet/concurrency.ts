@@ -1,5 +1,6 @@
 /**
- * How many stacks a fleet runs at once, and the least time the run can take. Pure.
+ * How many stacks a fleet runs at once, and the least time the run can take. Pure, but for
+ * thisMachine(), which reads the machine the plan is for.
  *
  * Three things bound a fleet, each measured per stack by running one alone (the calibration):
  * - **cores**: a stack's engine, program and provider processes keep cpuMs/wallMs of a core busy
@@ -14,6 +15,7 @@
  * The concurrency is the least of the three (and of the number of stacks), and the run is named
  * after the bound that set it.
  */
+import * as os from "node:os";
 
 export interface StackCost {
   /** CPU of one stack's update, everything it started included. */
@@ -35,6 +37,14 @@ export const typicalTenantCost: StackCost = { cpuMs: 10_000, wallMs: 10_600, pea
 export interface Machine {
   readonly cores: number;
   readonly availableMemoryBytes: number;
+}
+
+/**
+ * The machine this process runs on: its cores, and the memory available (`MemAvailable` on Linux,
+ * which is what os.freemem() reads there). Not a container's cgroup limits.
+ */
+export function thisMachine(): Machine {
+  return { cores: os.availableParallelism(), availableMemoryBytes: os.freemem() };
 }
 
 export interface RateLimit {

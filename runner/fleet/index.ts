@@ -18,7 +18,7 @@ import { engineReference } from "../engine";
 import { runningEnginePid } from "../processGroup";
 import { pulumiProcessRunning } from "../recovery/staleLock";
 import type { RunnerOptions } from "../stack";
-import { readProcesses, residentBytes, treeOf, type ProcessSample } from "./processTree";
+import { childrenByParent, readProcesses, residentBytes, treeOf } from "./processTree";
 import type { FleetCommand, FleetJob, WorkerMessage } from "./protocol";
 
 export type { FleetCommand } from "./protocol";
@@ -143,12 +143,7 @@ export async function runFleet(runner: RunnerOptions, options: FleetOptions): Pr
     const processes = readProcesses();
     if (processes.length === 0) return;
     sampled = true;
-    const byParent = new Map<number, ProcessSample[]>();
-    for (const p of processes) {
-      const siblings = byParent.get(p.ppid);
-      if (siblings) siblings.push(p);
-      else byParent.set(p.ppid, [p]);
-    }
+    const byParent = childrenByParent(processes);
     let total = processes.find((p) => p.pid === process.pid)?.rssBytes ?? 0;
     for (const r of running) {
       const bytes = r.child.pid !== undefined ? residentBytes(treeOf(r.child.pid, processes, byParent)) : 0;

@@ -65,21 +65,26 @@ export function readProcesses(): ProcessSample[] {
   return samples;
 }
 
-/**
- * `root` and all its descendants among `processes` (empty when `root` is not there). `byParent`,
- * the processes grouped by parent, can be given when several trees are read from one sample.
- */
-export function treeOf(root: number, processes: readonly ProcessSample[], byParent?: ReadonlyMap<number, readonly ProcessSample[]>): ProcessSample[] {
-  let children = byParent;
-  if (!children) {
-    const grouped = new Map<number, ProcessSample[]>();
-    for (const p of processes) {
-      const siblings = grouped.get(p.ppid);
-      if (siblings) siblings.push(p);
-      else grouped.set(p.ppid, [p]);
-    }
-    children = grouped;
+/** The processes grouped by their parent's pid. */
+export function childrenByParent(processes: readonly ProcessSample[]): Map<number, ProcessSample[]> {
+  const grouped = new Map<number, ProcessSample[]>();
+  for (const p of processes) {
+    const siblings = grouped.get(p.ppid);
+    if (siblings) siblings.push(p);
+    else grouped.set(p.ppid, [p]);
   }
+  return grouped;
+}
+
+/**
+ * `root` and all its descendants among `processes` (empty when `root` is not there). Reading several
+ * trees from one sample, group the sample once and pass `children`.
+ */
+export function treeOf(
+  root: number,
+  processes: readonly ProcessSample[],
+  children: ReadonlyMap<number, readonly ProcessSample[]> = childrenByParent(processes),
+): ProcessSample[] {
   const start = processes.find((p) => p.pid === root);
   if (!start) return [];
   const tree: ProcessSample[] = [];

@@ -31,8 +31,6 @@ async function run(job: FleetJob): Promise<WorkerMessage> {
     { ...job.runner, engine: engineFromReference(job.runner.engine) },
     { projectDir: job.stack.projectDir, stackName: job.stack.stackName, ...(job.stack.configFile ? { configFile: job.stack.configFile } : {}) },
   );
-  // Cancelled while the stack was being opened (the CLI takes a signal only once it runs): stop here.
-  cancel.signal.throwIfAborted();
   const options = {
     signal: cancel.signal,
     discardPendingCreates: job.discardPendingCreates === true,
