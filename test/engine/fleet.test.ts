@@ -103,6 +103,17 @@ describe("a fleet of stacks through the engine, each in its own process", functi
     assert.equal(result.stacks[1].ok, true, result.stacks[1].error);
   });
 
+  it("redacts the credentials it runs with from a stack's error", async () => {
+    const apiKey = "napi_fleet_test_key_0123456789";
+    const file = path.join(dir, "Pulumi.leaky.yaml");
+    fs.writeFileSync(file, stringifyYaml({ config: { "isolation:role": "leaky", "isolation:leak": apiKey } }));
+    const result = await runFleet({ ...runner, env: { NEON_API_KEY: apiKey } }, { projectDir, command: "preview", concurrency: 1, stacks: [{ stackName: "leaky", configFile: file }] });
+    const [leaky] = result.stacks;
+    assert.equal(leaky.ok, false);
+    assert.match(leaky.error ?? "", /tenant program bug: leaked \[redacted\]/);
+    assert.doesNotMatch(JSON.stringify(result), new RegExp(apiKey));
+  });
+
   it("starts nothing when cancelled before it begins, and says so for each stack", async () => {
     const cancelled = new AbortController();
     cancelled.abort();

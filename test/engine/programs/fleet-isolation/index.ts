@@ -6,7 +6,8 @@
  * - "rejecting": waits until the steady one runs, then leaves a promise rejected and unhandled.
  * The waits watch for files, so the two overlap whatever the machine's speed, with no timing.
  * - "plain": ends at once with an output; "broken": throws (the CLI's fleet test, with the
- *   committed stack files Pulumi.cli-*.yaml).
+ *   committed stack files Pulumi.cli-*.yaml); "leaky": throws with `isolation:leak` in its message
+ *   (a secret a careless program puts in an error).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -30,6 +31,7 @@ export = async () => {
   const role = config.require("role");
   if (role === "plain") return { role };
   if (role === "broken") throw new Error("tenant program bug: broken on purpose");
+  if (role === "leaky") throw new Error(`tenant program bug: leaked ${config.require("leak")}`);
   const meetingDir = config.require("meetingDir");
   const running = path.join(meetingDir, "steady-is-running");
   const rejected = path.join(meetingDir, "rejected");
