@@ -30,3 +30,9 @@ export class StackLockedError extends RunnerError {}
  * may or may not be it): the message names the resource, the objects, and what to do.
  */
 export class PendingCreateError extends RunnerError {}
+
+/**
+ * The engine's events of a preview did not reach the runner whole, twice (the Pulumi CLI drops
+ * them silently when its event stream to the Automation API fails): what it would say is unknown.
+ */
+export class EngineEventsLostError extends RunnerError {}

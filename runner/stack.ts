@@ -33,6 +33,8 @@ import { engineEnvironment, localPassphrase, runnerPaths, type RunnerPaths } fro
 import { neonClientFor } from "../provider/resources/common/providerConfig";
 import { StackLockedError, StackSetupError } from "./errors";
 import { writeFileIfChanged } from "./files";
+import { withCompleteEvents } from "./completeEvents";
+import { isolateEngineConnections } from "./engineConnections";
 import { programOf } from "./program";
 import { recoverPendingCreates, type ExportedState, type RecoveryReport } from "./recovery";
 import { lastRunStart, runRecordFile, writeRunRecord } from "./recovery/runRecord";
@@ -72,7 +74,10 @@ export interface StackOptions {
 export interface OperationOptions {
   /** The engine's progress, as the CLI prints it. */
   onOutput?: (text: string) => void;
-  /** Structured engine events (what `pulumi preview --json` and PR summaries are made from). */
+  /**
+   * Structured engine events (what `pulumi preview --json` and PR summaries are made from). For a
+   * preview they come once it has ended, and only whole (runner/completeEvents.ts).
+   */
   onEvent?: (event: EngineEvent) => void;
   /** Aborting sends SIGINT: the engine finishes the steps in flight, records them and unlocks. */
   signal?: AbortSignal;
@@ -145,7 +150,10 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
   redirect.configWorkDir = configWorkDir;
   // Pulumi's Node.js runtime treats a program as TypeScript unless `runtime.options.typescript` is false.
   const typescript = typeof settings.runtime === "object" ? settings.runtime.options?.typescript !== false : true;
-  if (!options.languageHost) workspace.program = options.program ?? programOf(projectDir, settings.main, typescript);
+  if (!options.languageHost) {
+    isolateEngineConnections();
+    workspace.program = options.program ?? programOf(projectDir, settings.main, typescript);
+  }
 
   // `stackConfigDir` is read by the CLI but missing from the SDK's ProjectSettings type.
   const stackConfigDir = (settings as { stackConfigDir?: string }).stackConfigDir ?? ".";
@@ -231,7 +239,11 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
     preview: async (o) => {
       removeTornSidecar(stateFile);
       o?.signal?.throwIfAborted();
-      return stack.preview(operation(o));
+      return withCompleteEvents((onEvent) => stack.preview({ ...operation(o), onEvent }), {
+        onEvent: o?.onEvent,
+        onOutput: o?.onOutput,
+        what: `the preview of stack ${options.stackName}`,
+      });
     },
     up: (o) => changing("up", o, () => stack.up(operation(o))),
     refresh: (o) => changing("refresh", o, () => stack.refresh(operation(o))),

@@ -123,9 +123,13 @@ describe("PR preview summaries of real engine previews", function () {
     const [acme, globex, broken] = stacks;
     globex.setConfig({ "tenant:region": undefined });
     broken.setConfig({ "tenant:tier": "free" });
-    await acme.runner.up();
-    await broken.runner.up();
+    const ups = [await acme.run((o) => acme.runner.up(o)), await broken.run((o) => broken.runner.up(o))];
     const saved = [await savedPreview(acme), await savedPreview(globex), await savedPreview(broken)];
+    for (const preview of saved) {
+      const changes = (preview.events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges ?? {}) as Record<string, number>;
+      const changed = Object.entries(changes).filter(([op, n]) => op !== "same" && n > 0);
+      assert.deepEqual(changed, [], `${preview.stack} has changes after its update:\n${ups.map((u) => u.output).join("\n")}`);
+    }
     const dir = path.join(workDir, "events-2");
     writeSavedPreviews(dir, saved);
     const run = await runCli(["preview-summary", "--events", dir, "--post", "--pull-request", "7"], {

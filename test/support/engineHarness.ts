@@ -200,6 +200,11 @@ export async function openTestStack(options: {
       const mark = options.target.mark();
       try {
         const result = await operation({ onEvent: (e) => events.push(e), onOutput: (text) => (output += text) });
+        // An engine command's events end with its summary; without it they were lost on the way
+        // (the CLI drops them silently when its event stream fails) and the steps are unknown.
+        if (result && typeof result === "object" && "stdout" in result && !events.some((e) => e.summaryEvent)) {
+          throw new Error(`the engine's events of this run did not arrive whole (no summary event, ${events.length} events): its steps are unknown\n--- engine output ---\n${output}`);
+        }
         return { result, steps: stepsOf(events), requests: options.target.requestsSince(mark), output };
       } catch (err) {
         // A CommandError's message already holds what the CLI printed.

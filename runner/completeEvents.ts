@@ -1,0 +1,41 @@
+/**
+ * A preview's engine events, whole or not at all. The Pulumi CLI streams its events to the
+ * Automation API over gRPC and, when that stream fails, goes on without them and exits as if all
+ * was well (it only logs the failure at verbosity 7); the Automation API then reports an empty
+ * change summary. A PR comment or a fleet built from such a preview would say "no changes" of a
+ * stack that has some. Every successful run's stream ends with a summary event, so one without it
+ * lost events: a preview, which changes nothing, is run again; a second loss is an error.
+ *
+ * The caller's `onEvent` is therefore called once the preview has ended (with the events of the
+ * attempt that arrived whole, or, when the preview fails, with those that arrived).
+ */
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { EngineEventsLostError } from "./errors";
+
+export const previewAttempts = 2;
+
+export async function withCompleteEvents<T>(
+  run: (onEvent: (event: EngineEvent) => void) => Promise<T>,
+  options: { onEvent?: (event: EngineEvent) => void; onOutput?: (text: string) => void; what: string },
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const events: EngineEvent[] = [];
+    let result: T;
+    try {
+      result = await run((event) => events.push(event));
+    } catch (err) {
+      events.forEach((event) => options.onEvent?.(event));
+      throw err;
+    }
+    if (events.some((event) => event.summaryEvent !== undefined)) {
+      events.forEach((event) => options.onEvent?.(event));
+      return result;
+    }
+    if (attempt >= previewAttempts) {
+      throw new EngineEventsLostError(
+        `${options.what}: the engine's events did not arrive whole ${previewAttempts} times in a row (no summary event), so what it would change is unknown; run it again`,
+      );
+    }
+    options.onOutput?.(`${options.what}: the engine's events did not arrive whole (no summary event); previewing again\n`);
+  }
+}
