@@ -14,7 +14,8 @@ import { type Clock, NeonClient, systemClock } from "../provider/client";
 import { startNeonLocal, type NeonLocal } from "../emulator";
 import * as auth from "../provider/resources/authIntegration/lifecycle";
 import * as branch from "../provider/resources/branch/lifecycle";
-import { configure, resetConfigurationForTests, setClientOverridesForTests } from "../provider/resources/common/providerConfig";
+import { configure } from "../provider/resources/common/providerConfig";
+import { resetProviderConfiguration, setProviderClientOverrides } from "../test/support/clientOverrides";
 import * as dataApi from "../provider/resources/dataApi/lifecycle";
 import * as endpoint from "../provider/resources/endpoint/lifecycle";
 import * as project from "../provider/resources/project/lifecycle";
@@ -110,7 +111,7 @@ export async function tenantRace(rounds: number): Promise<string> {
     const domain = { domain: "https://app.example.com", auth_provider: "better_auth" };
     const samples = await race(neon, rounds, {
       "neon-pulumi-dynamic provider, fresh process": async (r) => {
-        setClientOverridesForTests({ clock: freshClock(), logger: false });
+        setProviderClientOverrides({ clock: freshClock(), logger: false });
         const created = await project.create({ name: `tenant-${r}` } as never);
         const projectId = created.id;
         await endpoint.create({ projectId, adoptDefault: true } as never);
@@ -138,7 +139,7 @@ export async function tenantRace(rounds: number): Promise<string> {
       `with the fewest calls its API allows (it waits for the project, the snapshot and the branch). Median of ${rounds} rounds.\n\n${table(samples)}`
     );
   } finally {
-    resetConfigurationForTests();
+    await resetProviderConfiguration();
     await neon.close();
   }
 }

@@ -97,6 +97,7 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const server: Server = createServer(
     createRequestListener({
       world,
+      clock,
       apiKey,
       faults,
       rateLimiter,

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import type { Clock } from "./clock";
 import { apiErrors, NeonLocalError } from "./errors";
 import type { FaultAction, FaultController } from "./faults";
 import { handleAdminRequest, adminPrefix, type AdminContext } from "./admin";
@@ -47,6 +48,8 @@ export interface Exchange {
 
 export interface ServerDeps {
   world: World;
+  /** The local Neon API's time source: an injected `delay` fault waits on it. */
+  clock: Clock;
   apiKey: string;
   faults: FaultController;
   rateLimiter?: RateLimiter;
@@ -141,7 +144,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       res.destroy();
       return finish(0, undefined, true);
     }
-    if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === "delay") await deps.clock.sleep(fault.ms);
     if (fault?.kind === "status") throw apiErrors.injected(fault.status, fault.retryAfterSeconds, fault.message);
 
     if (deps.rateLimiter) {

@@ -72,18 +72,28 @@ describe("local Neon API: fault injection", () => {
   });
 
   describe("connection faults", () => {
-    it("delays the response by at least the given time, then answers normally", async () => {
-      const p = await newProject();
-      neon.faults.add({ match: { operationId: "getProject" }, action: { kind: "delay", ms: 40 } });
-      const started = performance.now();
-      const res = await call(neon, "GET", `/projects/${p.id}`);
-      const elapsed = performance.now() - started;
-      assert.equal(res.status, 200);
-      assert.equal(res.body.project.id, p.id);
-      // Timers may fire up to a millisecond early; anything else would mean no delay.
-      assert.ok(elapsed >= 39, `took ${elapsed.toFixed(1)} ms`);
-      await call(neon, "GET", `/projects/${p.id}`);
-      assert.deepEqual(neon.requestLog.slice(-2).map((e) => e.fault), ["delay", undefined], "only the first request was delayed");
+    it("delay: holds the response until the local Neon API's clock has moved on by the delay, then answers normally", async () => {
+      const clock = new ManualClock();
+      const timed = await startTestNeon({ clock });
+      try {
+        const id = (await call(timed, "POST", "/projects", { project: { name: "delayed" } })).body.project.id;
+        timed.faults.add({ match: { operationId: "getProject" }, action: { kind: "delay", ms: 40_000 } });
+        let answered = false;
+        const response = call(timed, "GET", `/projects/${id}`).finally(() => (answered = true));
+        for (let turn = 0; clock.sleeping() === 0 && turn < 1000; turn++) await new Promise((r) => setImmediate(r));
+        assert.equal(clock.sleeping(), 1, "the request waits on the clock");
+        clock.advance(39_999);
+        for (let turn = 0; turn < 20; turn++) await new Promise((r) => setImmediate(r));
+        assert.equal(answered, false, "not answered before the delay has passed");
+        clock.advance(1);
+        const res = await response;
+        assert.equal(res.status, 200);
+        assert.equal(res.body.project.id, id);
+        await call(timed, "GET", `/projects/${id}`);
+        assert.deepEqual(timed.requestLog.slice(-2).map((e) => e.fault), ["delay", undefined], "only the first request was delayed");
+      } finally {
+        await timed.close();
+      }
     });
 
     it("drop: the client sees a socket error and nothing is changed", async () => {

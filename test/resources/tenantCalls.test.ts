@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { ManualClock, type NeonLocal } from "../../emulator";
 import * as auth from "../../provider/resources/authIntegration/lifecycle";
 import * as branch from "../../provider/resources/branch/lifecycle";
-import { configure, resetConfigurationForTests, setClientOverridesForTests } from "../../provider/resources/common/providerConfig";
+import { configure } from "../../provider/resources/common/providerConfig";
+import { resetProviderConfiguration, setProviderClientOverrides } from "../support/clientOverrides";
 import * as dataApi from "../../provider/resources/dataApi/lifecycle";
 import * as endpoint from "../../provider/resources/endpoint/lifecycle";
 import * as project from "../../provider/resources/project/lifecycle";
@@ -37,10 +38,10 @@ describe("the calls a tenant's first up makes, resource by resource", () => {
     const config: Record<string, string> = { "neon:apiKey": neon.apiKey, "neon:apiHost": neon.url };
     await configure({ config: { get: (key: string) => config[key] } });
     // Default polling; only the clock (and quiet logs) differ from production.
-    setClientOverridesForTests({ clock: new LinkedClock(clock), logger: false });
+    setProviderClientOverrides({ clock: new LinkedClock(clock), logger: false });
   });
   after(async () => {
-    resetConfigurationForTests();
+    await resetProviderConfiguration();
     await neon.close();
   });
 

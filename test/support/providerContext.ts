@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import type { Exchange, NeonLocal, NeonLocalOptions } from "../../emulator";
 import type { NeonClientOptions } from "../../provider/client/options";
-import { configure, neonClientForCall, resetConfigurationForTests, setClientOverridesForTests } from "../../provider/resources/common/providerConfig";
+import { configure, neonClientForCall } from "../../provider/resources/common/providerConfig";
+import { resetProviderConfiguration, setProviderClientOverrides } from "./clientOverrides";
 import * as project from "../../provider/resources/project/lifecycle";
 import { call, startTestNeon, type RawResponse } from "./neonLocal";
 
@@ -18,7 +19,7 @@ const clientOverrides = (): Partial<NeonClientOptions> => ({ operations: { first
 async function useLocalNeon(neon: Pick<NeonLocal, "url" | "apiKey">): Promise<void> {
   const config: Record<string, string> = { "neon:apiKey": neon.apiKey, "neon:apiHost": neon.url };
   await configure({ config: { get: (key: string) => config[key] } });
-  setClientOverridesForTests(clientOverrides());
+  setProviderClientOverrides(clientOverrides());
 }
 
 /**
@@ -39,7 +40,7 @@ export async function startNeonForProviderTests(options: NeonLocalOptions = {}):
 
 /** Forgets the provider configuration (so no later test calls a closed API) and closes the API. */
 export async function stopNeonForProviderTests(neon: NeonLocal): Promise<void> {
-  resetConfigurationForTests();
+  await resetProviderConfiguration();
   await neon.close();
 }
 
@@ -49,7 +50,7 @@ export async function stopNeonForProviderTests(neon: NeonLocal): Promise<void> {
  * provider at `neon` again with the usual settings.
  */
 export async function withoutRetries<T>(neon: NeonLocal, body: () => Promise<T>): Promise<T> {
-  setClientOverridesForTests({ ...clientOverrides(), retry: { maxAttempts: 1 } });
+  setProviderClientOverrides({ ...clientOverrides(), retry: { maxAttempts: 1 } });
   try {
     return await body();
   } finally {

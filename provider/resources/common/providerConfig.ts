@@ -15,7 +15,18 @@ interface ConfigSource {
   get(key: string): string | undefined;
 }
 
-const state: { apiKey?: string; apiHost?: string; overrides: Partial<NeonClientOptions> } = { overrides: {} };
+const state: { apiKey?: string; apiHost?: string } = {};
+
+/**
+ * Extra client options for every provider call in this process (a virtual clock, faster polling):
+ * the seam of in-process tests and benchmarks (test/support/clientOverrides.ts). A slot on the
+ * global object under a registered symbol, not an export: the package's API carries no test hook.
+ */
+const clientOverridesSlot = Symbol.for("neon-pulumi-dynamic.providerClientOverrides");
+
+function processClientOverrides(): Partial<NeonClientOptions> {
+  return ((globalThis as Record<symbol, unknown>)[clientOverridesSlot] as Partial<NeonClientOptions> | undefined) ?? {};
+}
 
 export function configure(req: { config: ConfigSource }): Promise<void> {
   state.apiKey = nonEmpty(req.config.get("neon:apiKey"));
@@ -65,7 +76,7 @@ function rateLimitOverride(env: Environment): Pick<NeonClientOptions, "rateLimit
 
 /** A client for one provider call. Cheap: the rate limiter is shared per key and host in the process. */
 export function neonClientForCall(): NeonClient {
-  return neonClientFor({ apiKey: state.apiKey, apiHost: state.apiHost }, process.env, state.overrides);
+  return neonClientFor({ apiKey: state.apiKey, apiHost: state.apiHost }, process.env, processClientOverrides());
 }
 
 /**
@@ -87,16 +98,4 @@ export function neonClientFor(config: { apiKey?: string; apiHost?: string }, env
 export function clientOptionsFromEnvironment(env: Environment): Pick<NeonClientOptions, "operations" | "rateLimit"> {
   const operations = pollOverrides(env);
   return { ...(operations ? { operations } : {}), ...rateLimitOverride(env) };
-}
-
-/** For in-process tests: extra client options (a clock, faster polling). */
-export function setClientOverridesForTests(overrides: Partial<NeonClientOptions>): void {
-  state.overrides = overrides;
-}
-
-/** For tests of the configure path. */
-export function resetConfigurationForTests(): void {
-  delete state.apiKey;
-  delete state.apiHost;
-  state.overrides = {};
 }
