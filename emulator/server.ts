@@ -161,9 +161,16 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     }
     const body = parseJson(raw);
     exchange.requestBody = body;
-    const result = runInTransaction(deps.world, match.params.project_id, method !== "GET", () =>
-      match.route.handle({ world: deps.world, params: match.params, query: url.searchParams, body }),
-    );
+    const projectId = match.params.project_id;
+    deps.world.settle(projectId);
+    const result = runInTransaction(deps.world, projectId, method !== "GET", () => {
+      const busy = match.route.locksProject && projectId !== undefined ? busyProjectText(deps.world, projectId) : undefined;
+      const handled = match.route.handle({ world: deps.world, params: match.params, query: url.searchParams, body });
+      // Checked once the request proved valid (its 400s and 404s come first, as Neon's do) and
+      // only if it changed the project; the transaction then undoes the change.
+      if (busy !== undefined && JSON.stringify(deps.world.state.projects[projectId!]) !== busy) throw apiErrors.locked();
+      return handled;
+    });
     if (method !== "GET") deps.onMutation();
 
     if (fault?.kind === "commit_then_drop" || then === "commit_then_drop") {
@@ -186,6 +193,12 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     const body = sendError(res, error, requestId);
     finish(error.status, body);
   }
+}
+
+/** The project as it stands, when its operations run (its routes that take the lock must not change it), else undefined. */
+function busyProjectText(world: World, projectId: string): string | undefined {
+  const record = world.state.projects[projectId];
+  return record !== undefined && world.busy(record) ? JSON.stringify(record) : undefined;
 }
 
 function isAuthorized(req: IncomingMessage, apiKey: string): boolean {

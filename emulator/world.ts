@@ -57,11 +57,20 @@ export class World {
     return isoSeconds(this.now());
   }
 
+  /** The project, or Neon's 404. A pure lookup: time is applied by `settle`, once per request. */
   project(projectId: string): ProjectRecord {
     const record = this.state.projects[projectId];
     if (!record) throw apiErrors.notFound("project", projectId);
-    settleOperations(record, this.now());
     return record;
+  }
+
+  /**
+   * Time passing: applies the effects of the operations that have finished by now. The server does
+   * it before each request for the project the path names, or for every project when it names none.
+   */
+  settle(projectId?: string): void {
+    const records = projectId !== undefined ? [this.state.projects[projectId]].filter((r) => r !== undefined) : Object.values(this.state.projects);
+    for (const record of records) settleOperations(record, this.now());
   }
 
   branch(record: ProjectRecord, branchId: string): BranchRecord {
@@ -76,9 +85,9 @@ export class World {
     return org;
   }
 
-  /** Neon refuses a conflicting change while the project's previous operations still run (423). */
-  assertUnlocked(record: ProjectRecord): void {
-    if (hasRunningOperations(record, this.now())) throw apiErrors.locked();
+  /** True while the project's operations run: a route that takes the project lock is then refused (423). */
+  busy(record: ProjectRecord): boolean {
+    return hasRunningOperations(record, this.now());
   }
 
   schedule(record: ProjectRecord, ops: NewOperation[]): OperationRecord[] {

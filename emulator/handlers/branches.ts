@@ -142,6 +142,7 @@ export const branchRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/branches",
     operationId: "createProjectBranch",
+    locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
       const req = parseRequest(createBranchBody, body ?? {}, "");
@@ -168,7 +169,6 @@ export const branchRoutes: RouteDefinition[] = [
         );
         if (problem) throw apiErrors.badRequest(problem);
       });
-      world.assertUnlocked(record);
 
       record.lsn += 0x100;
       const branch = newBranchRecord(world, record, {
@@ -286,6 +286,7 @@ export const branchRoutes: RouteDefinition[] = [
     method: "DELETE",
     path: "/projects/{project_id}/branches/{branch_id}",
     operationId: "deleteProjectBranch",
+    locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const branch = record.branches[params.branch_id];
@@ -299,7 +300,6 @@ export const branchRoutes: RouteDefinition[] = [
         );
       }
       if (branch.branch.protected) throw apiErrors.conflict(`branch ${branch.branch.id} is protected; unprotect it before deleting`);
-      world.assertUnlocked(record);
       const endpoints = Object.values(record.endpoints).filter((e) => e.branch_id === branch.branch.id);
       for (const ep of endpoints) delete record.endpoints[ep.id];
       delete record.branches[branch.branch.id];
@@ -315,11 +315,11 @@ export const branchRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/set_as_default",
     operationId: "setDefaultProjectBranch",
+    locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const branch = world.branch(record, params.branch_id);
       if (branch.branch.expires_at) throw apiErrors.badRequest(`branch ${branch.branch.id} has an expiry; remove it before making it the default`);
-      world.assertUnlocked(record);
       const now = world.nowIso();
       for (const other of Object.values(record.branches)) {
         if (other.branch.default && other !== branch) {

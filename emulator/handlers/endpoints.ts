@@ -64,6 +64,7 @@ export const endpointRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/endpoints",
     operationId: "createProjectEndpoint",
+    locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
       const req = parseRequest(createEndpointBody, body, "").endpoint;
@@ -90,7 +91,6 @@ export const endpointRoutes: RouteDefinition[] = [
       });
       const problem = checkAutoscaling("endpoint", ep.autoscaling_limit_min_cu, ep.autoscaling_limit_max_cu);
       if (problem) throw apiErrors.badRequest(problem);
-      world.assertUnlocked(record);
       if (ep.disabled) {
         // No start operation is scheduled, so nothing would ever move it out of init: it is idle.
         ep.current_state = "idle";
@@ -113,6 +113,7 @@ export const endpointRoutes: RouteDefinition[] = [
     method: "PATCH",
     path: "/projects/{project_id}/endpoints/{endpoint_id}",
     operationId: "updateProjectEndpoint",
+    locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
       const ep = endpoint(world, record, params.endpoint_id);
@@ -127,7 +128,6 @@ export const endpointRoutes: RouteDefinition[] = [
           throw apiErrors.badRequest(`endpoint.branch_id: branch ${req.branch_id} already has a read_write endpoint`);
         }
       }
-      world.assertUnlocked(record);
       if (req.branch_id !== undefined) ep.branch_id = req.branch_id;
       ep.autoscaling_limit_min_cu = min;
       ep.autoscaling_limit_max_cu = max;
@@ -157,11 +157,11 @@ export const endpointRoutes: RouteDefinition[] = [
     method: "DELETE",
     path: "/projects/{project_id}/endpoints/{endpoint_id}",
     operationId: "deleteProjectEndpoint",
+    locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const ep = record.endpoints[params.endpoint_id];
       if (!ep) return { status: 204 };
-      world.assertUnlocked(record);
       delete record.endpoints[ep.id];
       return respond(world, record, ep, [{ action: "suspend_compute", branchId: ep.branch_id, endpointId: ep.id }]);
     },
@@ -170,11 +170,11 @@ export const endpointRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/endpoints/{endpoint_id}/start",
     operationId: "startProjectEndpoint",
+    locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const ep = endpoint(world, record, params.endpoint_id);
       if (ep.disabled) throw apiErrors.badRequest(`endpoint ${ep.id} is disabled; enable it before starting`);
-      world.assertUnlocked(record);
       ep.pending_state = "active";
       return respond(world, record, ep, [startOp(ep)]);
     },
@@ -183,10 +183,10 @@ export const endpointRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/endpoints/{endpoint_id}/suspend",
     operationId: "suspendProjectEndpoint",
+    locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const ep = endpoint(world, record, params.endpoint_id);
-      world.assertUnlocked(record);
       ep.pending_state = "idle";
       return respond(world, record, ep, [suspendOp(ep)]);
     },
@@ -195,11 +195,11 @@ export const endpointRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/endpoints/{endpoint_id}/restart",
     operationId: "restartProjectEndpoint",
+    locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const ep = endpoint(world, record, params.endpoint_id);
       if (ep.disabled) throw apiErrors.badRequest(`endpoint ${ep.id} is disabled; enable it before restarting`);
-      world.assertUnlocked(record);
       ep.pending_state = "active";
       return respond(world, record, ep, [suspendOp(ep), startOp(ep)]);
     },

@@ -266,6 +266,7 @@ export const projectRoutes: RouteDefinition[] = [
     method: "PATCH",
     path: "/projects/{project_id}",
     operationId: "updateProject",
+    locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
       const req = parseRequest(updateProjectBody, body, "").project;
@@ -274,7 +275,6 @@ export const projectRoutes: RouteDefinition[] = [
       }
       const mergedDefaults = { ...record.project.default_endpoint_settings, ...(req.default_endpoint_settings ?? {}) };
       checkDefaultEndpointSettings(mergedDefaults, "project.default_endpoint_settings");
-      world.assertUnlocked(record);
       // Validation is complete: from here on the change cannot fail half-way.
       const p = record.project;
       if (req.name !== undefined) p.name = req.name;

@@ -48,11 +48,11 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/roles",
     operationId: "createProjectBranchRole",
+    locksProject: true,
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
       const req = parseRequest(createRoleBody, body, "").role;
       if (branch.roles[req.name]) throw apiErrors.conflict(`role "${req.name}" already exists on branch ${branch.branch.id}`);
-      world.assertUnlocked(record);
       const role = newRole(world, branch.branch.id, req.name, req.no_login);
       branch.roles[role.name] = role;
       return { status: 201, body: { role: renderRole(role, role.authentication_method === "password"), operations: applyConfig(world, record, branch) } };
@@ -73,6 +73,7 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     method: "DELETE",
     path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}",
     operationId: "deleteProjectBranchRole",
+    locksProject: true,
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
       const role = branch.roles[params.role_name];
@@ -81,7 +82,6 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       if (owned.length > 0) {
         throw apiErrors.conflict(`role "${role.name}" owns database(s) ${owned.map((d) => d.name).join(", ")}; delete or reassign them first`);
       }
-      world.assertUnlocked(record);
       delete branch.roles[role.name];
       return { status: 200, body: { role: renderRole(role), operations: applyConfig(world, record, branch) } };
     },
@@ -102,11 +102,11 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}/reset_password",
     operationId: "resetProjectBranchRolePassword",
+    locksProject: true,
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
       const role = branch.roles[params.role_name];
       if (!role) throw apiErrors.notFound("role", params.role_name);
-      world.assertUnlocked(record);
       role.password = newRolePassword();
       role.updated_at = world.nowIso();
       return { status: 200, body: { role: renderRole(role, true), operations: applyConfig(world, record, branch) } };
@@ -125,12 +125,12 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/databases",
     operationId: "createProjectBranchDatabase",
+    locksProject: true,
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
       const req = parseRequest(createDatabaseBody, body, "").database;
       if (branch.databases[req.name]) throw apiErrors.conflict(`database "${req.name}" already exists on branch ${branch.branch.id}`);
       if (!branch.roles[req.owner_name]) throw apiErrors.invalidField("database.owner_name", `role "${req.owner_name}" not found`);
-      world.assertUnlocked(record);
       const db = newDatabase(world, branch.branch.id, req.name, req.owner_name);
       branch.databases[db.name] = db;
       return { status: 201, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
@@ -151,6 +151,7 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     method: "PATCH",
     path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}",
     operationId: "updateProjectBranchDatabase",
+    locksProject: true,
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
       const db = branch.databases[params.database_name];
@@ -162,7 +163,6 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       if (req.owner_name !== undefined && !branch.roles[req.owner_name]) {
         throw apiErrors.invalidField("database.owner_name", `role "${req.owner_name}" not found`);
       }
-      world.assertUnlocked(record);
       if (req.name !== undefined && req.name !== db.name) {
         const oldName = db.name;
         delete branch.databases[oldName];
@@ -185,11 +185,11 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     method: "DELETE",
     path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}",
     operationId: "deleteProjectBranchDatabase",
+    locksProject: true,
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
       const db = branch.databases[params.database_name];
       if (!db) return { status: 204 };
-      world.assertUnlocked(record);
       delete branch.databases[db.name];
       // The Data API of a dropped database goes with it.
       delete branch.dataApis[db.name];

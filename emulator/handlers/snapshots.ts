@@ -128,6 +128,7 @@ export const snapshotRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/snapshot",
     operationId: "createSnapshot",
+    locksProject: true,
     handle({ world, params, query }) {
       const record = world.project(params.project_id);
       const branch = world.branch(record, params.branch_id);
@@ -153,7 +154,6 @@ export const snapshotRoutes: RouteDefinition[] = [
         timestamp = isoSeconds(at);
       }
       if (q.expires_at !== undefined && Date.parse(q.expires_at) <= world.now()) throw apiErrors.invalidField("expires_at", "must be in the future");
-      world.assertUnlocked(record);
       const id = newSnapshotId((candidate) => candidate in record.snapshots);
       record.snapshots[id] = {
         id,
@@ -202,10 +202,10 @@ export const snapshotRoutes: RouteDefinition[] = [
     method: "DELETE",
     path: "/projects/{project_id}/snapshots/{snapshot_id}",
     operationId: "deleteSnapshot",
+    locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
       snapshot(world, record, params.snapshot_id);
-      world.assertUnlocked(record);
       delete record.snapshots[params.snapshot_id];
       const operations = world.schedule(record, [{ action: "delete_timeline" }]);
       const t = world.now();
@@ -216,6 +216,7 @@ export const snapshotRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/snapshots/{snapshot_id}/restore",
     operationId: "restoreSnapshot",
+    locksProject: true,
     handle({ world, params, query, body }) {
       const record = world.project(params.project_id);
       const snap = snapshot(world, record, params.snapshot_id);
@@ -228,7 +229,6 @@ export const snapshotRoutes: RouteDefinition[] = [
       // `?name=` is Neon's deprecated spelling of the body's `name`.
       const name = req.name ?? query.get("name") ?? generatedBranchName();
       assertUniqueBranchName(record, name);
-      world.assertUnlocked(record);
 
       record.lsn += 0x100;
       const restored = newBranchRecord(world, record, { name, isDefault: false, lsn: record.lsn, initSource: "parent-data" });
@@ -260,6 +260,7 @@ export const snapshotRoutes: RouteDefinition[] = [
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/finalize_restore",
     operationId: "finalizeRestoreBranch",
+    locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
       const restored = world.branch(record, params.branch_id);
@@ -275,7 +276,6 @@ export const snapshotRoutes: RouteDefinition[] = [
         const clash = Object.values(record.branches).find((b) => b.branch.name === req.name && b !== target && b !== restored);
         if (clash) throw apiErrors.conflict(`branch with name "${req.name}" already exists (${clash.branch.id})`);
       }
-      world.assertUnlocked(record);
       const operations = world.schedule(record, finalizeRestore(world, record, restored, target, req.name));
       const t = world.now();
       return { status: 200, body: { operations: operations.map((o) => renderOperation(o, t)) } };

@@ -21,5 +21,12 @@ export interface RouteDefinition {
   /** The path template exactly as in the OpenAPI document, relative to /api/v2. */
   path: string;
   operationId: string;
+  /**
+   * Takes the project lock, as Neon does for changes that conflict with running operations: while
+   * the project's operations run, a valid request that would change the project is refused with
+   * 423 and changes nothing (enforced by the server, once for all routes). A request with nothing
+   * to do (deleting what is already gone) is answered as usual.
+   */
+  locksProject?: true;
   handle(ctx: HandlerContext): HandlerResult;
 }

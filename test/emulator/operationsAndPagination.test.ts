@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ManualClock, type NeonLocal } from "../../emulator";
+import { routes } from "../../emulator/handlers";
+import { packageRoot } from "../../runner/packageRoot";
 import { call, startTestNeon } from "../support/neonLocal";
 import { assertError, createBranch, createProject, stateText } from "./fixtures";
 
@@ -92,46 +96,89 @@ describe("local Neon API: 423 for every locking mutation while operations run", 
     endpointId: string;
     /** A non-default branch, created last so its operation is the one still running. */
     spareBranchId?: string;
+    /** A finished snapshot of the default branch (a spare branch then keeps the project busy). */
+    snapshotId?: string;
+    /** A role made before the project became busy again. */
+    roleName?: string;
+    /** A branch restored from a snapshot, not finalized: its restore's operations keep the project busy. */
+    restoredBranchId?: string;
   }
 
-  /** A project whose creation operations (2 s) have just been scheduled; `spare` adds a branch afterwards. */
-  async function busyProject(spare: boolean): Promise<Fixture> {
+  type Preparation = "spare branch" | "snapshot" | "role" | "restored branch";
+
+  /** A project whose latest operations have just been scheduled, with what a case needs made before. */
+  async function busyProject(prepare?: Preparation): Promise<Fixture> {
     const p = await createProject(neon);
     const fx: Fixture = { pid: p.project.id, branchId: p.branch.id, endpointId: p.endpoints[0].id };
-    if (spare) {
+    if (prepare === undefined) return fx;
+    clock.advance(2000);
+    if (prepare === "snapshot" || prepare === "restored branch") {
+      fx.snapshotId = (await call(neon, "POST", `/projects/${fx.pid}/branches/${fx.branchId}/snapshot`)).body.snapshot.id;
       clock.advance(2000);
+    }
+    if (prepare === "role") {
+      fx.roleName = (await call(neon, "POST", `/projects/${fx.pid}/branches/${fx.branchId}/roles`, { role: { name: "extra" } })).body.role.name;
+      clock.advance(2000);
+    }
+    if (prepare === "restored branch") {
+      fx.restoredBranchId = (await call(neon, "POST", `/projects/${fx.pid}/snapshots/${fx.snapshotId}/restore`, {})).body.branch.id;
+    } else {
       fx.spareBranchId = (await createBranch(neon, fx.pid, { branch: { name: "spare" } })).branch.id;
     }
     return fx;
   }
 
-  const cases: { name: string; spare?: boolean; request: (fx: Fixture) => [string, string, unknown?] }[] = [
-    { name: "branch create", request: (fx) => ["POST", `/projects/${fx.pid}/branches`, { branch: { name: "new" } }] },
-    { name: "branch delete", spare: true, request: (fx) => ["DELETE", `/projects/${fx.pid}/branches/${fx.spareBranchId}`] },
-    { name: "set as default", spare: true, request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.spareBranchId}/set_as_default`] },
+  /** One case per route declared as taking the project lock (`locksProject`), checked below. */
+  const cases: { operationId: string; prepare?: Preparation; request: (fx: Fixture) => [string, string, unknown?] }[] = [
+    { operationId: "createProjectBranch", request: (fx) => ["POST", `/projects/${fx.pid}/branches`, { branch: { name: "new" } }] },
+    { operationId: "deleteProjectBranch", prepare: "spare branch", request: (fx) => ["DELETE", `/projects/${fx.pid}/branches/${fx.spareBranchId}`] },
+    { operationId: "setDefaultProjectBranch", prepare: "spare branch", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.spareBranchId}/set_as_default`] },
     {
-      name: "endpoint create",
+      operationId: "createProjectEndpoint",
       request: (fx) => ["POST", `/projects/${fx.pid}/endpoints`, { endpoint: { branch_id: fx.branchId, type: "read_only" } }],
     },
-    { name: "endpoint update", request: (fx) => ["PATCH", `/projects/${fx.pid}/endpoints/${fx.endpointId}`, { endpoint: { autoscaling_limit_max_cu: 1 } }] },
-    { name: "endpoint start", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/start`] },
-    { name: "endpoint suspend", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/suspend`] },
-    { name: "endpoint restart", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/restart`] },
-    { name: "endpoint delete", request: (fx) => ["DELETE", `/projects/${fx.pid}/endpoints/${fx.endpointId}`] },
-    { name: "role create", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/roles`, { role: { name: "late" } }] },
-    { name: "role password reset", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/roles/neondb_owner/reset_password`] },
+    { operationId: "updateProjectEndpoint", request: (fx) => ["PATCH", `/projects/${fx.pid}/endpoints/${fx.endpointId}`, { endpoint: { autoscaling_limit_max_cu: 1 } }] },
+    { operationId: "startProjectEndpoint", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/start`] },
+    { operationId: "suspendProjectEndpoint", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/suspend`] },
+    { operationId: "restartProjectEndpoint", request: (fx) => ["POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/restart`] },
+    { operationId: "deleteProjectEndpoint", request: (fx) => ["DELETE", `/projects/${fx.pid}/endpoints/${fx.endpointId}`] },
+    { operationId: "createProjectBranchRole", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/roles`, { role: { name: "late" } }] },
+    { operationId: "deleteProjectBranchRole", prepare: "role", request: (fx) => ["DELETE", `/projects/${fx.pid}/branches/${fx.branchId}/roles/${fx.roleName}`] },
+    { operationId: "resetProjectBranchRolePassword", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/roles/neondb_owner/reset_password`] },
     {
-      name: "database create",
+      operationId: "createProjectBranchDatabase",
       request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/databases`, { database: { name: "late", owner_name: "neondb_owner" } }],
     },
-    { name: "database update", request: (fx) => ["PATCH", `/projects/${fx.pid}/branches/${fx.branchId}/databases/neondb`, { database: { name: "renamed" } }] },
-    { name: "database delete", request: (fx) => ["DELETE", `/projects/${fx.pid}/branches/${fx.branchId}/databases/neondb`] },
-    { name: "project update", request: (fx) => ["PATCH", `/projects/${fx.pid}`, { project: { name: "renamed", settings: { enable_logical_replication: true } } }] },
+    { operationId: "updateProjectBranchDatabase", request: (fx) => ["PATCH", `/projects/${fx.pid}/branches/${fx.branchId}/databases/neondb`, { database: { name: "renamed" } }] },
+    { operationId: "deleteProjectBranchDatabase", request: (fx) => ["DELETE", `/projects/${fx.pid}/branches/${fx.branchId}/databases/neondb`] },
+    { operationId: "updateProject", request: (fx) => ["PATCH", `/projects/${fx.pid}`, { project: { name: "renamed", settings: { enable_logical_replication: true } } }] },
+    { operationId: "createSnapshot", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.branchId}/snapshot`] },
+    { operationId: "deleteSnapshot", prepare: "snapshot", request: (fx) => ["DELETE", `/projects/${fx.pid}/snapshots/${fx.snapshotId}`] },
+    { operationId: "restoreSnapshot", prepare: "snapshot", request: (fx) => ["POST", `/projects/${fx.pid}/snapshots/${fx.snapshotId}/restore`, {}] },
+    { operationId: "finalizeRestoreBranch", prepare: "restored branch", request: (fx) => ["POST", `/projects/${fx.pid}/branches/${fx.restoredBranchId}/finalize_restore`] },
   ];
 
+  it("has a case for exactly the routes declared as taking the project lock", () => {
+    const declared = routes.filter((r) => r.locksProject).map((r) => r.operationId).sort();
+    assert.deepEqual(cases.map((c) => c.operationId).sort(), declared);
+  });
+
+  it("are the routes the README lists as taking the project lock", () => {
+    const readme = fs.readFileSync(path.join(packageRoot(), "README.md"), "utf8");
+    const paragraph = /These routes take the project\s+lock[\s\S]*?Each declares it/.exec(readme);
+    assert.ok(paragraph, "the README's paragraph on the project lock");
+    const listed = [...paragraph[0].matchAll(/`(\w+)`/g)].map((m) => m[1]).filter((name) => name !== "423").sort();
+    assert.deepEqual(listed, routes.filter((r) => r.locksProject).map((r) => r.operationId).sort());
+  });
+
+  it("answers a request with nothing to do (deleting what is already gone) as usual", async () => {
+    const fx = await busyProject();
+    assert.equal((await call(neon, "DELETE", `/projects/${fx.pid}/endpoints/ep-gone-12345678`)).status, 204);
+  });
+
   for (const c of cases) {
-    it(`${c.name}: 423 with Neon's message and nothing changed, then accepted once the operations finish`, async () => {
-      const fx = await busyProject(c.spare ?? false);
+    it(`${c.operationId}: 423 with Neon's message and nothing changed, then accepted once the operations finish`, async () => {
+      const fx = await busyProject(c.prepare);
       const [method, path, body] = c.request(fx);
       const before = stateText(neon);
       const logged = neon.requestLog.length;
@@ -151,10 +198,10 @@ describe("local Neon API: 423 for every locking mutation while operations run", 
   }
 
   it("does not lock reads, nor another project", async () => {
-    const busy = await busyProject(false);
+    const busy = await busyProject();
     const idle = await createProject(neon);
     clock.advance(2000);
-    const stillBusy = await busyProject(false);
+    const stillBusy = await busyProject();
     assert.equal((await call(neon, "GET", `/projects/${stillBusy.pid}/branches`)).status, 200);
     assert.equal((await call(neon, "GET", `/projects/${stillBusy.pid}/operations`)).status, 200);
     assert.equal((await call(neon, "POST", `/projects/${idle.project.id}/branches`, { branch: { name: "free" } })).status, 201);
