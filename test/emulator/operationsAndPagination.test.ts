@@ -163,10 +163,10 @@ describe("local Neon API: 423 for every locking mutation while operations run", 
     assert.deepEqual(cases.map((c) => c.operationId).sort(), declared);
   });
 
-  it("are the routes the README lists as taking the project lock", () => {
-    const readme = fs.readFileSync(path.join(packageRoot(), "README.md"), "utf8");
+  it("are the routes the local Neon API's docs list as taking the project lock", () => {
+    const readme = fs.readFileSync(path.join(packageRoot(), "docs", "local-neon-api.md"), "utf8");
     const paragraph = /These routes take the project\s+lock[\s\S]*?Each declares it/.exec(readme);
-    assert.ok(paragraph, "the README's paragraph on the project lock");
+    assert.ok(paragraph, "the docs' paragraph on the project lock");
     const listed = [...paragraph[0].matchAll(/`(\w+)`/g)].map((m) => m[1]).filter((name) => name !== "423").sort();
     assert.deepEqual(listed, routes.filter((r) => r.locksProject).map((r) => r.operationId).sort());
   });
