@@ -5,14 +5,17 @@
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
-  /** Resolves once `ms` have passed on this clock (an injected `delay` fault waits on it). */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves once `ms` have passed on this clock (an injected `delay` fault waits on it). A clock
+   * without it (one written before it existed) delays on real time.
+   */
+  sleep?(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = {
+export const systemClock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+} satisfies Clock;
 
 /** A clock that only moves when told to; starts at a fixed, readable instant by default. */
 export class ManualClock implements Clock {

@@ -238,6 +238,14 @@ export class FaultController {
     return undefined;
   }
 
+  /** Where the operation faults stand now; calling the result puts them back there (a request that failed). */
+  operationFaultsSavepoint(): () => void {
+    const saved = this.operationFaults.map((f) => ({ ...f }));
+    return () => {
+      this.operationFaults = saved;
+    };
+  }
+
   nextOperationPlan(projectId: string): OperationPlan {
     const fault = this.operationFaults.find((f) => f.spec.projectId === undefined || f.spec.projectId === projectId);
     if (!fault) return { outcome: "finished", durationFactor: 1 };

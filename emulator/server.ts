@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Clock } from "./clock";
+import { systemClock, type Clock } from "./clock";
 import { apiErrors, NeonLocalError } from "./errors";
 import type { FaultAction, FaultController } from "./faults";
 import { handleAdminRequest, adminPrefix, type AdminContext } from "./admin";
@@ -144,7 +144,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       res.destroy();
       return finish(0, undefined, true);
     }
-    if (fault?.kind === "delay") await deps.clock.sleep(fault.ms);
+    if (fault?.kind === "delay") await (deps.clock.sleep ? deps.clock.sleep(fault.ms) : systemClock.sleep(fault.ms));
     if (fault?.kind === "status") throw apiErrors.injected(fault.status, fault.retryAfterSeconds, fault.message);
 
     if (deps.rateLimiter) {
@@ -163,14 +163,24 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     exchange.requestBody = body;
     const projectId = match.params.project_id;
     deps.world.settle(projectId);
-    const result = runInTransaction(deps.world, projectId, method !== "GET", () => {
-      const busy = match.route.locksProject && projectId !== undefined ? busyProjectText(deps.world, projectId) : undefined;
-      const handled = match.route.handle({ world: deps.world, params: match.params, query: url.searchParams, body });
-      // Checked once the request proved valid (its 400s and 404s come first, as Neon's do) and
-      // only if it changed the project; the transaction then undoes the change.
-      if (busy !== undefined && JSON.stringify(deps.world.state.projects[projectId!]) !== busy) throw apiErrors.locked();
-      return handled;
-    });
+    const busy = match.route.locksProject === true && projectId !== undefined && isBusy(deps.world, projectId);
+    // Operation faults are taken as the handler schedules operations; a request that fails gives
+    // them back, as the transaction gives back the state.
+    const restoreOperationFaults = method !== "GET" ? deps.faults.operationFaultsSavepoint() : undefined;
+    const result = (() => {
+      try {
+        return runInTransaction(deps.world, projectId, method !== "GET", () => {
+          const handled = match.route.handle({ world: deps.world, params: match.params, query: url.searchParams, body });
+          // Checked once the request proved valid (its 400s and 404s come first, as Neon's do);
+          // the transaction then undoes what the handler did.
+          if (busy && handled.nothingToDo !== true) throw apiErrors.locked();
+          return handled;
+        });
+      } catch (err) {
+        restoreOperationFaults?.();
+        throw err;
+      }
+    })();
     if (method !== "GET") deps.onMutation();
 
     if (fault?.kind === "commit_then_drop" || then === "commit_then_drop") {
@@ -195,10 +205,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
 }
 
-/** The project as it stands, when its operations run (its routes that take the lock must not change it), else undefined. */
-function busyProjectText(world: World, projectId: string): string | undefined {
+function isBusy(world: World, projectId: string): boolean {
   const record = world.state.projects[projectId];
-  return record !== undefined && world.busy(record) ? JSON.stringify(record) : undefined;
+  return record !== undefined && world.busy(record);
 }
 
 function isAuthorized(req: IncomingMessage, apiKey: string): boolean {

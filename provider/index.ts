@@ -3,7 +3,7 @@
  *
  * The client's response types `Branch`, `Endpoint`, `Snapshot` and `DataApi` share their names
  * with resource classes; at the root they are exported as `NeonApiBranch`, `NeonApiEndpoint`,
- * `NeonApiSnapshot` and `NeonApiDataApi` (under their own names from `dist/provider/client`).
+ * `NeonApiSnapshot` and `NeonApiDataApi` (under their own names from `neon-pulumi-dynamic/client`).
  */
 export { NeonProject } from "./resources/project/resource";
 export type { DefaultEndpointSettingsArgs, MaintenanceWindowArgs, NeonProjectArgs, ProjectQuotaArgs, ProjectSettingsArgs } from "./resources/project/args";

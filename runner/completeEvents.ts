@@ -16,7 +16,7 @@ export const previewAttempts = 2;
 
 export async function withCompleteEvents<T>(
   run: (onEvent: (event: EngineEvent) => void) => Promise<T>,
-  options: { onEvent?: (event: EngineEvent) => void; onOutput?: (text: string) => void; what: string },
+  options: { onEvent?: (event: EngineEvent) => void; onOutput?: (text: string) => void; signal?: AbortSignal; what: string },
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const events: EngineEvent[] = [];
@@ -24,7 +24,12 @@ export async function withCompleteEvents<T>(
     try {
       result = await run((event) => events.push(event));
     } catch (err) {
-      events.forEach((event) => options.onEvent?.(event));
+      // The preview's own error is what the caller must see, even if its onEvent fails on these.
+      try {
+        events.forEach((event) => options.onEvent?.(event));
+      } catch {
+        // ignored: see above
+      }
       throw err;
     }
     if (events.some((event) => event.summaryEvent !== undefined)) {
@@ -36,6 +41,9 @@ export async function withCompleteEvents<T>(
         `${options.what}: the engine's events did not arrive whole ${previewAttempts} times in a row (no summary event), so what it would change is unknown; run it again`,
       );
     }
+    // A cancel that came during the first attempt must not start a second (the Automation API
+    // only listens for one once its CLI runs).
+    options.signal?.throwIfAborted();
     options.onOutput?.(`${options.what}: the engine's events did not arrive whole (no summary event); previewing again\n`);
   }
 }

@@ -7,6 +7,6 @@
 export { ensureEngine, locateEngine, minimumCliVersion, type Engine, type EngineLocation } from "./engine";
 export { openStack, type OperationOptions, type RunnerOptions, type RunnerStack, type StackOptions, type StoredResource, type StoredState } from "./stack";
 export { renderChangeSummary, renderOutputs, hasNoChanges, maskedSecret } from "./report";
-export { RunnerError, EngineBuildError, EngineUnavailableError, StackSetupError, StaleBuildError } from "./errors";
+export { RunnerError, EngineBuildError, EngineEventsLostError, EngineUnavailableError, PendingCreateError, StackLockedError, StackSetupError, StaleBuildError } from "./errors";
 export { runFleet, type FleetCommand, type FleetOptions, type FleetResult, type FleetStack, type FleetStackResult } from "./fleet";
 export { planFleet, fleetLowerBound, type FleetPlan, type StackCost, type Machine } from "./fleet/concurrency";

@@ -242,6 +242,7 @@ export async function openStack(runner: RunnerOptions, options: StackOptions): P
       return withCompleteEvents((onEvent) => stack.preview({ ...operation(o), onEvent }), {
         onEvent: o?.onEvent,
         onOutput: o?.onOutput,
+        signal: o?.signal,
         what: `the preview of stack ${options.stackName}`,
       });
     },

@@ -291,7 +291,7 @@ export const branchRoutes: RouteDefinition[] = [
       const record = world.project(params.project_id);
       const branch = record.branches[params.branch_id];
       // Neon answers 204 for a branch that does not exist (any more): deletes are idempotent.
-      if (!branch) return { status: 204 };
+      if (!branch) return { status: 204, nothingToDo: true };
       if (branch.branch.default) throw apiErrors.conflict(`branch ${branch.branch.id} is the project's default branch and cannot be deleted`);
       const children = Object.values(record.branches).filter((b) => b.branch.parent_id === branch.branch.id);
       if (children.length > 0) {

@@ -161,7 +161,7 @@ export const endpointRoutes: RouteDefinition[] = [
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const ep = record.endpoints[params.endpoint_id];
-      if (!ep) return { status: 204 };
+      if (!ep) return { status: 204, nothingToDo: true };
       delete record.endpoints[ep.id];
       return respond(world, record, ep, [{ action: "suspend_compute", branchId: ep.branch_id, endpointId: ep.id }]);
     },

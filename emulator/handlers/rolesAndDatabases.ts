@@ -77,7 +77,7 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
       const role = branch.roles[params.role_name];
-      if (!role) return { status: 204 };
+      if (!role) return { status: 204, nothingToDo: true };
       const owned = Object.values(branch.databases).filter((d) => d.owner_name === role.name);
       if (owned.length > 0) {
         throw apiErrors.conflict(`role "${role.name}" owns database(s) ${owned.map((d) => d.name).join(", ")}; delete or reassign them first`);
@@ -189,7 +189,7 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
       const db = branch.databases[params.database_name];
-      if (!db) return { status: 204 };
+      if (!db) return { status: 204, nothingToDo: true };
       delete branch.databases[db.name];
       // The Data API of a dropped database goes with it.
       delete branch.dataApis[db.name];

@@ -14,6 +14,8 @@ export interface HandlerResult {
   status: number;
   /** JSON body; undefined means an empty body (204, or Neon routes that declare no content). */
   body?: unknown;
+  /** The request had nothing to do (deleting what is already gone): a busy project does not refuse it. */
+  nothingToDo?: true;
 }
 
 export interface RouteDefinition {
@@ -23,9 +25,9 @@ export interface RouteDefinition {
   operationId: string;
   /**
    * Takes the project lock, as Neon does for changes that conflict with running operations: while
-   * the project's operations run, a valid request that would change the project is refused with
-   * 423 and changes nothing (enforced by the server, once for all routes). A request with nothing
-   * to do (deleting what is already gone) is answered as usual.
+   * the project's operations run, a valid request is refused with 423 and changes nothing (enforced
+   * by the server, once for all routes, after the handler has validated it). A request the handler
+   * answers as having nothing to do (deleting what is already gone) is answered as usual.
    */
   locksProject?: true;
   handle(ctx: HandlerContext): HandlerResult;

@@ -171,6 +171,31 @@ describe("local Neon API: 423 for every locking mutation while operations run", 
     assert.deepEqual(listed, routes.filter((r) => r.locksProject).map((r) => r.operationId).sort());
   });
 
+  it("refuses a valid change even when it would only stamp the project (a rename to its own name), whatever the clock's second", async () => {
+    const fx = await busyProject();
+    const name = neon.state().projects[fx.pid].project.name;
+    for (const attempt of [1, 2]) {
+      assertError(await call(neon, "PATCH", `/projects/${fx.pid}`, { project: { name } }), 423, "running conflicting operations");
+      assert.equal(neon.state().projects[fx.pid].project.name, name, `attempt ${attempt}`);
+    }
+  });
+
+  it("leaves an armed operation fault for the request that is accepted, not the one refused with 423", async () => {
+    const fx = await busyProject();
+    clock.advance(2000);
+    const spare = await createBranch(neon, fx.pid, { branch: { name: "spare" } }); // busy again
+    neon.faults.failNextOperations(fx.pid, { status: "failed" });
+    assertError(await call(neon, "POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/restart`), 423, "running conflicting operations");
+    assert.equal(neon.faults.list().operations.length, 1, "the fault is still armed");
+    clock.advance(10_000);
+    const accepted = await call(neon, "POST", `/projects/${fx.pid}/endpoints/${fx.endpointId}/restart`);
+    assert.equal(accepted.status, 200);
+    clock.advance(10_000);
+    const operation = (await call(neon, "GET", `/projects/${fx.pid}/operations/${accepted.body.operations[0].id}`)).body.operation;
+    assert.equal(operation.status, "failed", "the accepted restart met the fault");
+    assert.ok(spare.branch.id);
+  });
+
   it("answers a request with nothing to do (deleting what is already gone) as usual", async () => {
     const fx = await busyProject();
     assert.equal((await call(neon, "DELETE", `/projects/${fx.pid}/endpoints/ep-gone-12345678`)).status, 204);

@@ -50,6 +50,30 @@ describe("a preview's events, whole or not at all", () => {
     assert.deepEqual(seen, []);
   });
 
+  it("does not run the preview again once cancelled", async () => {
+    const controller = new AbortController();
+    let runs = 0;
+    const cancelledDuring = async (onEvent: (e: EngineEvent) => void) => {
+      runs++;
+      onEvent(step("partial"));
+      controller.abort(new Error("cancelled by the user"));
+      return runs;
+    };
+    await assert.rejects(withCompleteEvents(cancelledDuring, { signal: controller.signal, what: "the preview" }), /cancelled by the user/);
+    assert.equal(runs, 1);
+  });
+
+  it("reports a failed preview's own error even when the caller's onEvent fails on its events", async () => {
+    const failing = async (onEvent: (e: EngineEvent) => void) => {
+      onEvent(step("a"));
+      throw new Error("preview failed");
+    };
+    const throwingOnEvent = () => {
+      throw new Error("caller bug");
+    };
+    await assert.rejects(withCompleteEvents(failing, { onEvent: throwingOnEvent, what: "the preview" }), /preview failed/);
+  });
+
   it("passes on what a failed preview sent (its error diagnostics), then its error, without running it again", async () => {
     const seen: EngineEvent[] = [];
     const diagnostic: EngineEvent = { sequence: 1, timestamp: 0, diagnosticEvent: { message: "tenant:tier: must be one of free, paid", color: "never", severity: "error" } };
