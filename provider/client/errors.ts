@@ -101,8 +101,20 @@ export class NeonForbiddenError extends NeonApiError {
 export class NeonNotFoundError extends NeonApiError {
   override readonly name: string = "NeonNotFoundError";
 }
+/** 406: Neon will not do it as asked (a project transfer whose destination's plan limits are not met). */
+export class NeonNotAcceptableError extends NeonApiError {
+  override readonly name: string = "NeonNotAcceptableError";
+}
 export class NeonConflictError extends NeonApiError {
   override readonly name: string = "NeonConflictError";
+}
+/** 412: a precondition of the project does not hold (e.g. it does not store role passwords). */
+export class NeonPreconditionFailedError extends NeonApiError {
+  override readonly name: string = "NeonPreconditionFailedError";
+}
+/** 422: understood but refused (e.g. projects with GitHub/Vercel integrations cannot be transferred). */
+export class NeonUnprocessableEntityError extends NeonApiError {
+  override readonly name: string = "NeonUnprocessableEntityError";
 }
 /** 423: the project has running operations; Neon schedules nothing new until they finish. */
 export class NeonLockedError extends NeonApiError {

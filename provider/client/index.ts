@@ -19,14 +19,17 @@ export {
   NeonError,
   NeonForbiddenError,
   NeonLockedError,
+  NeonNotAcceptableError,
   NeonNotFoundError,
   NeonOperationFailedError,
   NeonOperationTimeoutError,
+  NeonPreconditionFailedError,
   NeonRateLimitedError,
   NeonResponseValidationError,
   NeonServerError,
   NeonTimeoutError,
   NeonUnauthorizedError,
+  NeonUnprocessableEntityError,
 } from "./errors";
 export type { NeonApiErrorDetails, NeonOperationSummary, NeonRequestContext, NeonResponseValidationDetails } from "./errors";
 

@@ -6,10 +6,13 @@ import {
   NeonError,
   NeonForbiddenError,
   NeonLockedError,
+  NeonNotAcceptableError,
   NeonNotFoundError,
+  NeonPreconditionFailedError,
   NeonRateLimitedError,
   NeonServerError,
   NeonUnauthorizedError,
+  NeonUnprocessableEntityError,
 } from "../../provider/client";
 import { apiError, type ErrorContext } from "../../provider/client/internal/errorFactory";
 
@@ -33,7 +36,10 @@ describe("error factory", () => {
       [401, NeonUnauthorizedError],
       [403, NeonForbiddenError],
       [404, NeonNotFoundError],
+      [406, NeonNotAcceptableError],
       [409, NeonConflictError],
+      [412, NeonPreconditionFailedError],
+      [422, NeonUnprocessableEntityError],
       [423, NeonLockedError],
       [429, NeonRateLimitedError],
       [500, NeonServerError],
@@ -46,7 +52,7 @@ describe("error factory", () => {
       assert.ok(error instanceof NeonApiError && error instanceof NeonError && error instanceof Error);
       assert.equal(error.status, status);
     }
-    const other = fromStatus(412);
+    const other = fromStatus(418);
     assert.equal(other.constructor, NeonApiError);
   });
 

@@ -16,16 +16,19 @@ import {
   type NeonError,
   NeonForbiddenError,
   NeonLockedError,
+  NeonNotAcceptableError,
   NeonNotFoundError,
   NeonOperationFailedError,
   type NeonOperationSummary,
   NeonOperationTimeoutError,
+  NeonPreconditionFailedError,
   NeonRateLimitedError,
   type NeonRequestContext,
   NeonResponseValidationError,
   NeonServerError,
   NeonTimeoutError,
   NeonUnauthorizedError,
+  NeonUnprocessableEntityError,
 } from "../errors";
 import type { TransportFailure } from "../retryPolicy";
 import { redactSecrets } from "./redact";
@@ -84,8 +87,14 @@ export function apiError(response: ErrorResponse, context: ErrorContext): NeonAp
       return new NeonForbiddenError(message, details);
     case 404:
       return new NeonNotFoundError(message, details);
+    case 406:
+      return new NeonNotAcceptableError(message, details);
     case 409:
       return new NeonConflictError(message, details);
+    case 412:
+      return new NeonPreconditionFailedError(message, details);
+    case 422:
+      return new NeonUnprocessableEntityError(message, details);
     case 423:
       return new NeonLockedError(message, details);
     case 429:

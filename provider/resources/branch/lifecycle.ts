@@ -3,7 +3,15 @@
  * provider.ts): it may hold zod schemas and use the client freely. The methods stay thin; the
  * decisions are in logic.ts.
  */
-import { NeonAmbiguousWriteError, NeonApiError, NeonConflictError, NeonNotFoundError } from "../../client/errors";
+import {
+  NeonAmbiguousWriteError,
+  NeonApiError,
+  NeonBadRequestError,
+  NeonConflictError,
+  NeonNotFoundError,
+  NeonPreconditionFailedError,
+  NeonUnprocessableEntityError,
+} from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { Branch } from "../../client/schemas/branches";
 import type { Operation } from "../../client/schemas/common";
@@ -114,7 +122,7 @@ export async function del(id: string, props: Record<string, unknown>) {
     await client.branches.delete(projectId, id);
   } catch (err) {
     if (err instanceof NeonNotFoundError) return; // the project (and the branch with it) is gone
-    if (err instanceof NeonApiError && [400, 409, 412, 422].includes(err.status)) throw await explainRefusal(client, projectId, id, err);
+    if (isRefusal(err)) throw await explainRefusal(client, projectId, id, err);
     throw err;
   }
   // The last branch made from a branch an active-branch restore superseded lets it go too.
@@ -201,6 +209,13 @@ async function explainNameTaken(client: NeonClient, inputs: BranchInputs, err: N
   } catch {
     return err;
   }
+}
+
+/** The statuses with which Neon refuses to delete a branch (protected, default, has children, …). */
+function isRefusal(err: unknown): err is NeonApiError {
+  return (
+    err instanceof NeonBadRequestError || err instanceof NeonConflictError || err instanceof NeonPreconditionFailedError || err instanceof NeonUnprocessableEntityError
+  );
 }
 
 /** Neon refused a delete: say which rule stopped it and what to do, from the branch's live state. */

@@ -3,7 +3,7 @@
  * provider.ts): it may hold zod schemas and use the client freely. The methods stay thin; the
  * decisions are in logic.ts.
  */
-import { NeonAmbiguousWriteError, NeonNotFoundError } from "../../client/errors";
+import { NeonAmbiguousWriteError, NeonNotFoundError, NeonPreconditionFailedError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { CreatedProject } from "../../client/schemas/projects";
 import { currentDefaultBranch, rememberDefaultBranch } from "../common/branchScope";
@@ -230,7 +230,7 @@ async function adopt(client: NeonClient, projectId: string, inputs: NeonProjectI
         password = (await client.roles.revealPassword(projectId, branch.id, roleName)).password;
       } catch (err) {
         // 412: the project does not store passwords; the connection URI outputs stay unset.
-        if (!(err instanceof Error && "status" in err && (err as { status: number }).status === 412)) throw err;
+        if (!(err instanceof NeonPreconditionFailedError)) throw err;
       }
     }
     const hints = { roleName, databaseName: database?.name, password };
