@@ -58,13 +58,13 @@ const listBranchesQuery = z.object({
 export function checkExpiry(world: World, expiresAt: string, field: string): void {
   const at = Date.parse(expiresAt);
   const now = world.now();
-  if (at <= now) throw apiErrors.invalidField(field, "must be in the future");
+  if (at <= now) throw apiErrors.mustBeInFuture(field);
   if (at - now > maxExpirySeconds * 1000) throw apiErrors.invalidField(field, "must be at most 30 days ahead");
 }
 
 export function assertUniqueBranchName(record: ProjectRecord, name: string, exceptId?: string): void {
   const clash = Object.values(record.branches).find((b) => b.branch.name === name && b.branch.id !== exceptId);
-  if (clash) throw apiErrors.conflict(`branch with name "${name}" already exists (${clash.branch.id})`);
+  if (clash) throw apiErrors.branchNameTaken(name, clash.branch.id);
 }
 
 export function defaultBranch(record: ProjectRecord): BranchRecord {
@@ -85,7 +85,7 @@ function resolveBranchPoint(
   }
   if (parentLsn !== undefined) {
     const lsn = parseLsn(parentLsn);
-    if (lsn === undefined) throw apiErrors.invalidField(`${field}.parent_lsn`, "must look like 0/1A2B3C4");
+    if (lsn === undefined) throw apiErrors.malformedLsn(`${field}.parent_lsn`);
     if (lsn < parent.branch.lsn || lsn > record.lsn) {
       throw apiErrors.invalidField(`${field}.parent_lsn`, `${parentLsn} is outside the parent branch's history`);
     }
@@ -95,9 +95,9 @@ function resolveBranchPoint(
     const at = Date.parse(parentTimestamp);
     const now = world.now();
     const windowStart = now - record.project.history_retention_seconds * 1000;
-    if (at > now) throw apiErrors.invalidField(`${field}.parent_timestamp`, "must not be in the future");
+    if (at > now) throw apiErrors.mustNotBeInFuture(`${field}.parent_timestamp`);
     if (at < windowStart || at < Date.parse(parent.branch.created_at)) {
-      throw apiErrors.invalidField(`${field}.parent_timestamp`, "is outside the project's history retention window");
+      throw apiErrors.outsideRetention(`${field}.parent_timestamp`);
     }
     return { lsn: Math.max(parent.branch.lsn, record.lsn - 1) };
   }
@@ -149,7 +149,7 @@ export const branchRoutes: RouteDefinition[] = [
       const b = req.branch ?? {};
       const schemaOnly = b.init_source === "schema-only";
       const parent = b.parent_id ? record.branches[b.parent_id] : defaultBranch(record);
-      if (!parent) throw apiErrors.invalidField("branch.parent_id", `branch ${b.parent_id} not found`);
+      if (!parent) throw apiErrors.referenceNotFound("branch.parent_id", `branch ${b.parent_id}`);
       const point = resolveBranchPoint(world, record, parent, b.parent_lsn, b.parent_timestamp, "branch");
       const name = b.name ?? generatedBranchName();
       assertUniqueBranchName(record, name);
@@ -358,5 +358,5 @@ function decodeCursor(cursor: string, sortBy: string, order: string): [string, s
   } catch {
     // fall through to the error below
   }
-  throw apiErrors.invalidField("cursor", "is not a cursor returned by this listing (with the same sort_by and sort_order)");
+  throw apiErrors.unknownCursor("cursor", true);
 }

@@ -68,12 +68,12 @@ export const endpointRoutes: RouteDefinition[] = [
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
       const req = parseRequest(createEndpointBody, body, "").endpoint;
-      if (!record.branches[req.branch_id]) throw apiErrors.invalidField("endpoint.branch_id", `branch ${req.branch_id} not found`);
+      if (!record.branches[req.branch_id]) throw apiErrors.referenceNotFound("endpoint.branch_id", `branch ${req.branch_id}`);
       if (req.region_id !== undefined && req.region_id !== record.project.region_id) {
         throw apiErrors.invalidField("endpoint.region_id", `must be the project's region ${record.project.region_id}`);
       }
       if (req.type === "read_write" && readWriteEndpoint(record, req.branch_id)) {
-        throw apiErrors.badRequest(`endpoint.type: branch ${req.branch_id} already has a read_write endpoint`);
+        throw apiErrors.secondReadWriteEndpoint("endpoint.type", req.branch_id);
       }
       // Unset limits come from the project's default endpoint settings; the result must have min ≤ max.
       const ep = newEndpoint(world, record, req.branch_id, {
@@ -123,9 +123,9 @@ export const endpointRoutes: RouteDefinition[] = [
       const problem = checkAutoscaling("endpoint", min, max);
       if (problem) throw apiErrors.badRequest(problem);
       if (req.branch_id !== undefined && req.branch_id !== ep.branch_id) {
-        if (!record.branches[req.branch_id]) throw apiErrors.invalidField("endpoint.branch_id", `branch ${req.branch_id} not found`);
+        if (!record.branches[req.branch_id]) throw apiErrors.referenceNotFound("endpoint.branch_id", `branch ${req.branch_id}`);
         if (ep.type === "read_write" && readWriteEndpoint(record, req.branch_id)) {
-          throw apiErrors.badRequest(`endpoint.branch_id: branch ${req.branch_id} already has a read_write endpoint`);
+          throw apiErrors.secondReadWriteEndpoint("endpoint.branch_id", req.branch_id);
         }
       }
       if (req.branch_id !== undefined) ep.branch_id = req.branch_id;
@@ -174,7 +174,7 @@ export const endpointRoutes: RouteDefinition[] = [
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const ep = endpoint(world, record, params.endpoint_id);
-      if (ep.disabled) throw apiErrors.badRequest(`endpoint ${ep.id} is disabled; enable it before starting`);
+      if (ep.disabled) throw apiErrors.endpointDisabled(ep.id, "starting");
       ep.pending_state = "active";
       return respond(world, record, ep, [startOp(ep)]);
     },
@@ -199,7 +199,7 @@ export const endpointRoutes: RouteDefinition[] = [
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const ep = endpoint(world, record, params.endpoint_id);
-      if (ep.disabled) throw apiErrors.badRequest(`endpoint ${ep.id} is disabled; enable it before restarting`);
+      if (ep.disabled) throw apiErrors.endpointDisabled(ep.id, "restarting");
       ep.pending_state = "active";
       return respond(world, record, ep, [suspendOp(ep), startOp(ep)]);
     },

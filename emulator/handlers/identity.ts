@@ -1,6 +1,6 @@
 /** Who the API key belongs to, its organizations, and moving projects between organizations. */
 import { z } from "zod";
-import { apiErrors, NeonLocalError } from "../errors";
+import { apiErrors } from "../errors";
 import { planLimitsFor } from "../seed";
 import { parseRequest, resourceId } from "../validation";
 import type { RouteDefinition } from "./types";
@@ -68,7 +68,7 @@ export const identityRoutes: RouteDefinition[] = [
       world.organization(params.source_org_id);
       const req = parseRequest(transferBody, body, "");
       const destination = world.state.organizations[req.destination_org_id];
-      if (!destination) throw apiErrors.invalidField("destination_org_id", `organization ${req.destination_org_id} not found`);
+      if (!destination) throw apiErrors.referenceNotFound("destination_org_id", `organization ${req.destination_org_id}`);
       const records = req.project_ids.map((id) => {
         const record = world.state.projects[id];
         if (!record) throw apiErrors.notFound("project", id);
@@ -81,13 +81,9 @@ export const identityRoutes: RouteDefinition[] = [
       const max = planLimitsFor(destination.plan).maxHistoryRetentionSeconds;
       const tooLong = records.filter((r) => r.project.history_retention_seconds > max);
       if (tooLong.length > 0) {
-        throw new NeonLocalError(406, "LIMITS_UNSATISFIED", "destination organization's plan limits are not satisfied", {}, {
-          limits: tooLong.map((r) => ({
-            name: "history_retention_seconds",
-            expected: `<= ${max}`,
-            actual: String(r.project.history_retention_seconds),
-          })),
-        });
+        throw apiErrors.limitsUnsatisfied(
+          tooLong.map((r) => ({ name: "history_retention_seconds", expected: `<= ${max}`, actual: String(r.project.history_retention_seconds) })),
+        );
       }
       // Moving only changes ownership: ids, branches, computes and connection strings stay.
       const now = world.nowIso();

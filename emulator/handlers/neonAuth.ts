@@ -139,7 +139,7 @@ export const neonAuthRoutes: RouteDefinition[] = [
       const req = parseRequest(addOAuthBody, body, "");
       if (auth.oauth_providers.some((p) => p.id === req.id)) throw apiErrors.conflict(`OAuth provider ${req.id} is already configured`);
       if ((req.client_id === undefined) !== (req.client_secret === undefined)) {
-        throw apiErrors.invalidField(req.client_id === undefined ? "client_id" : "client_secret", "client_id and client_secret must be given together");
+        throw apiErrors.oauthCredentialsApart(req.client_id === undefined ? "client_id" : "client_secret");
       }
       // Without own credentials the provider uses Neon's shared OAuth app.
       const provider: AuthOAuthProvider = {
@@ -165,7 +165,7 @@ export const neonAuthRoutes: RouteDefinition[] = [
       const clientId = req.client_id ?? provider.client_id;
       const clientSecret = req.client_secret ?? provider.client_secret;
       if ((clientId === undefined) !== (clientSecret === undefined)) {
-        throw apiErrors.invalidField(clientId === undefined ? "client_id" : "client_secret", "client_id and client_secret must be given together");
+        throw apiErrors.oauthCredentialsApart(clientId === undefined ? "client_id" : "client_secret");
       }
       if (req.client_id !== undefined) provider.client_id = req.client_id;
       if (req.client_secret !== undefined) provider.client_secret = req.client_secret;

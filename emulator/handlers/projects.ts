@@ -143,7 +143,7 @@ export const projectRoutes: RouteDefinition[] = [
         .sort((a, b) => compareText(projectListKey(a), projectListKey(b)));
       if (q.cursor) {
         if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|[a-z0-9-]{1,60}$/.test(q.cursor)) {
-          throw apiErrors.invalidField("cursor", "is not a cursor returned by this listing");
+          throw apiErrors.unknownCursor("cursor");
         }
         const after = q.cursor;
         all = all.filter((p) => compareText(projectListKey(p), after) > 0);
@@ -170,7 +170,7 @@ export const projectRoutes: RouteDefinition[] = [
     handle({ world, body }) {
       const req = parseRequest(createProjectBody, body, "").project;
       const orgId = req.org_id ?? Object.keys(world.state.organizations)[0];
-      if (!world.state.organizations[orgId]) throw apiErrors.invalidField("project.org_id", `organization ${orgId} not found`);
+      if (!world.state.organizations[orgId]) throw apiErrors.referenceNotFound("project.org_id", `organization ${orgId}`);
       const regionId = req.region_id ?? regions[0];
       if (!(regions as readonly string[]).includes(regionId)) {
         throw apiErrors.invalidField("project.region_id", `unknown region ${regionId}; one of ${regions.join(", ")}`);

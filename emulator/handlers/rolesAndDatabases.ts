@@ -52,7 +52,7 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
       const req = parseRequest(createRoleBody, body, "").role;
-      if (branch.roles[req.name]) throw apiErrors.conflict(`role "${req.name}" already exists on branch ${branch.branch.id}`);
+      if (branch.roles[req.name]) throw apiErrors.alreadyExistsOnBranch("role", req.name, branch.branch.id);
       const role = newRole(world, branch.branch.id, req.name, req.no_login);
       branch.roles[role.name] = role;
       return { status: 201, body: { role: renderRole(role, role.authentication_method === "password"), operations: applyConfig(world, record, branch) } };
@@ -129,8 +129,8 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
       const req = parseRequest(createDatabaseBody, body, "").database;
-      if (branch.databases[req.name]) throw apiErrors.conflict(`database "${req.name}" already exists on branch ${branch.branch.id}`);
-      if (!branch.roles[req.owner_name]) throw apiErrors.invalidField("database.owner_name", `role "${req.owner_name}" not found`);
+      if (branch.databases[req.name]) throw apiErrors.alreadyExistsOnBranch("database", req.name, branch.branch.id);
+      if (!branch.roles[req.owner_name]) throw apiErrors.referenceNotFound("database.owner_name", `role "${req.owner_name}"`);
       const db = newDatabase(world, branch.branch.id, req.name, req.owner_name);
       branch.databases[db.name] = db;
       return { status: 201, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
@@ -158,10 +158,10 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       if (!db) throw apiErrors.notFound("database", params.database_name);
       const req = parseRequest(updateDatabaseBody, body, "").database;
       if (req.name !== undefined && req.name !== db.name && branch.databases[req.name]) {
-        throw apiErrors.conflict(`database "${req.name}" already exists on branch ${branch.branch.id}`);
+        throw apiErrors.alreadyExistsOnBranch("database", req.name, branch.branch.id);
       }
       if (req.owner_name !== undefined && !branch.roles[req.owner_name]) {
-        throw apiErrors.invalidField("database.owner_name", `role "${req.owner_name}" not found`);
+        throw apiErrors.referenceNotFound("database.owner_name", `role "${req.owner_name}"`);
       }
       if (req.name !== undefined && req.name !== db.name) {
         const oldName = db.name;

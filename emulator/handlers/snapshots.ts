@@ -141,19 +141,19 @@ export const snapshotRoutes: RouteDefinition[] = [
       let timestamp = world.nowIso();
       if (q.lsn !== undefined) {
         const parsed = parseLsn(q.lsn);
-        if (parsed === undefined) throw apiErrors.invalidField("lsn", "must look like 0/1A2B3C4");
+        if (parsed === undefined) throw apiErrors.malformedLsn("lsn");
         if (parsed < branch.branch.lsn || parsed > record.lsn) throw apiErrors.invalidField("lsn", `${q.lsn} is outside the branch's history`);
         lsn = parsed;
       }
       if (q.timestamp !== undefined) {
         const at = Date.parse(q.timestamp);
-        if (at > world.now()) throw apiErrors.invalidField("timestamp", "must not be in the future");
+        if (at > world.now()) throw apiErrors.mustNotBeInFuture("timestamp");
         if (at < world.now() - record.project.history_retention_seconds * 1000 || at < Date.parse(branch.branch.created_at)) {
-          throw apiErrors.invalidField("timestamp", "is outside the project's history retention window");
+          throw apiErrors.outsideRetention("timestamp");
         }
         timestamp = isoSeconds(at);
       }
-      if (q.expires_at !== undefined && Date.parse(q.expires_at) <= world.now()) throw apiErrors.invalidField("expires_at", "must be in the future");
+      if (q.expires_at !== undefined && Date.parse(q.expires_at) <= world.now()) throw apiErrors.mustBeInFuture("expires_at");
       const id = newSnapshotId((candidate) => candidate in record.snapshots);
       record.snapshots[id] = {
         id,
@@ -191,7 +191,7 @@ export const snapshotRoutes: RouteDefinition[] = [
       const record = world.project(params.project_id);
       const snap = snapshot(world, record, params.snapshot_id);
       const req = parseRequest(updateSnapshotBody, body, "").snapshot;
-      if (req.expires_at && Date.parse(req.expires_at) <= world.now()) throw apiErrors.invalidField("snapshot.expires_at", "must be in the future");
+      if (req.expires_at && Date.parse(req.expires_at) <= world.now()) throw apiErrors.mustBeInFuture("snapshot.expires_at");
       if (req.name !== undefined) snap.name = req.name;
       if (req.expires_at === null) delete snap.expires_at;
       else if (req.expires_at !== undefined) snap.expires_at = req.expires_at;
@@ -224,7 +224,7 @@ export const snapshotRoutes: RouteDefinition[] = [
       const targetId = req.target_branch_id ?? snap.source_branch_id;
       const target = record.branches[targetId];
       if (!target) {
-        throw apiErrors.invalidField(req.target_branch_id ? "target_branch_id" : "snapshot.source_branch_id", `branch ${targetId} not found`);
+        throw apiErrors.referenceNotFound(req.target_branch_id ? "target_branch_id" : "snapshot.source_branch_id", `branch ${targetId}`);
       }
       // `?name=` is Neon's deprecated spelling of the body's `name`.
       const name = req.name ?? query.get("name") ?? generatedBranchName();
@@ -274,7 +274,7 @@ export const snapshotRoutes: RouteDefinition[] = [
       if (req.name !== undefined) {
         // The restored branch gives up its name in the swap, so the original may take it.
         const clash = Object.values(record.branches).find((b) => b.branch.name === req.name && b !== target && b !== restored);
-        if (clash) throw apiErrors.conflict(`branch with name "${req.name}" already exists (${clash.branch.id})`);
+        if (clash) throw apiErrors.branchNameTaken(req.name, clash.branch.id);
       }
       const operations = world.schedule(record, finalizeRestore(world, record, restored, target, req.name));
       const t = world.now();
