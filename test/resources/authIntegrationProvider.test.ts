@@ -6,8 +6,7 @@ import { call } from "../support/neonLocal";
 import {
   checkAndCreate,
   createProjectThroughProvider,
-  startNeonForProviderTests,
-  stopNeonForProviderTests,
+  useNeonForProviderTests,
   withoutRetries,
 } from "../support/providerContext";
 
@@ -32,12 +31,7 @@ function assertSecretsOnlyInSecretOutputs(outs: Record<string, any>): void {
 describe("AuthIntegration provider against the local Neon API", () => {
   let neon: NeonLocal;
   const exchanges: Exchange[] = [];
-
-  before(async () => {
-    neon = await startNeonForProviderTests({ onExchange: (e) => exchanges.push(e) });
-  });
-  after(() => stopNeonForProviderTests(neon));
-  afterEach(() => neon.faults.clear());
+  useNeonForProviderTests({ onExchange: (e) => exchanges.push(e) }, (started) => (neon = started));
 
   const createAuth = (inputs: Record<string, unknown>) => checkAndCreate(auth, inputs);
 

@@ -7,8 +7,7 @@ import {
   createProjectThroughProvider,
   sentSince,
   settledCall,
-  startNeonForProviderTests,
-  stopNeonForProviderTests,
+  useNeonForProviderTests,
 } from "../support/providerContext";
 
 type Outs = Record<string, any>;
@@ -16,12 +15,7 @@ type Outs = Record<string, any>;
 describe("Endpoint provider against the local Neon API", () => {
   let neon: NeonLocal;
   const exchanges: Exchange[] = [];
-
-  before(async () => {
-    neon = await startNeonForProviderTests({ onExchange: (e) => exchanges.push(e) });
-  });
-  after(() => stopNeonForProviderTests(neon));
-  afterEach(() => neon.faults.clear());
+  useNeonForProviderTests({ onExchange: (e) => exchanges.push(e) }, (started) => (neon = started));
 
   /** A fresh project (operations finished) with its default branch and compute. */
   async function newProject(name: string): Promise<{ projectId: string; defaultBranchId: string; defaultEndpointId: string }> {

@@ -2,19 +2,14 @@ import assert from "node:assert/strict";
 import { ManualClock, type NeonLocal } from "../../emulator";
 import * as project from "../../provider/resources/project/lifecycle";
 import { call } from "../support/neonLocal";
-import { checkAndCreate, startNeonForProviderTests, stopNeonForProviderTests, withoutRetries } from "../support/providerContext";
+import { checkAndCreate, startNeonForProviderTests, stopNeonForProviderTests, useNeonForProviderTests, withoutRetries } from "../support/providerContext";
 
 const sponsored = "org-agent-sponsored-10000001";
 const paid = "org-agent-paid-10000002";
 
 describe("NeonProject provider against the local Neon API", () => {
   let neon: NeonLocal;
-
-  before(async () => {
-    neon = await startNeonForProviderTests();
-  });
-  after(() => stopNeonForProviderTests(neon));
-  afterEach(() => neon.faults.clear());
+  useNeonForProviderTests({}, (started) => (neon = started));
 
   const createProject = (inputs: Record<string, unknown>) => checkAndCreate(project, inputs);
 

@@ -2,17 +2,12 @@ import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
 import * as snapshot from "../../provider/resources/snapshot/lifecycle";
 import { call } from "../support/neonLocal";
-import { checkAndCreate, createProjectThroughProvider, startNeonForProviderTests, stopNeonForProviderTests, withoutRetries } from "../support/providerContext";
+import { checkAndCreate, createProjectThroughProvider, useNeonForProviderTests, withoutRetries } from "../support/providerContext";
 
 describe("Snapshot provider against the local Neon API", () => {
   let neon: NeonLocal;
   const exchanges: Exchange[] = [];
-
-  before(async () => {
-    neon = await startNeonForProviderTests({ onExchange: (e) => exchanges.push(e) });
-  });
-  after(() => stopNeonForProviderTests(neon));
-  afterEach(() => neon.faults.clear());
+  useNeonForProviderTests({ onExchange: (e) => exchanges.push(e) }, (started) => (neon = started));
 
   const createSnapshot = (inputs: Record<string, unknown>) => checkAndCreate(snapshot, inputs);
 

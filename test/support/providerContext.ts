@@ -38,6 +38,20 @@ export async function startNeonForProviderTests(options: NeonLocalOptions = {}):
   return neon;
 }
 
+/**
+ * The hooks of a provider spec: a local Neon API with the provider pointed at it before the tests
+ * (handed to `use`), its faults cleared after each test, and stopped after them all.
+ */
+export function useNeonForProviderTests(options: NeonLocalOptions, use: (neon: NeonLocal) => void): void {
+  let neon: NeonLocal | undefined;
+  before(async () => {
+    neon = await startNeonForProviderTests(options);
+    use(neon);
+  });
+  afterEach(() => neon?.faults.clear());
+  after(() => (neon ? stopNeonForProviderTests(neon) : undefined));
+}
+
 /** Forgets the provider configuration (so no later test calls a closed API) and closes the API. */
 export async function stopNeonForProviderTests(neon: NeonLocal): Promise<void> {
   await resetProviderConfiguration();
