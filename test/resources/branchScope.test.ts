@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { branchScopeChanged, branchScopedId, withBranchScope } from "../../provider/resources/common/branchScope";
+import type { Exchange, NeonLocal } from "../../emulator";
+import type { NeonClient } from "../../provider/client";
+import * as auth from "../../provider/resources/authIntegration/lifecycle";
+import { branchScopeChanged, branchScopedId, currentDefaultBranch, forgetDefaultBranch, withBranchScope } from "../../provider/resources/common/branchScope";
+import { neonClientForCall } from "../../provider/resources/common/providerConfig";
+import * as dataApi from "../../provider/resources/dataApi/lifecycle";
+import * as project from "../../provider/resources/project/lifecycle";
+import { checkAndCreate, createProjectThroughProvider, useNeonForProviderTests } from "../support/providerContext";
 import { unknownValue } from "../../provider/resources/common/unknown";
 
 describe("branch scope of branch-scoped resources (Neon Auth, Data API)", () => {
@@ -30,5 +37,67 @@ describe("branch scope of branch-scoped resources (Neon Auth, Data API)", () => 
     assert.deepEqual(outcome, { changes: true, replaces: ["branchId"], changed: ["trustedDomains", "branchId"] });
     const same = { changes: false, replaces: [], changed: [] };
     assert.equal(withBranchScope(onDefault, same, {}, { branchId: "br-main-1" }), same);
+  });
+});
+
+describe("looking up a project's default branch", () => {
+  let neon: NeonLocal;
+  const exchanges: Exchange[] = [];
+  useNeonForProviderTests({ onExchange: (e) => exchanges.push(e) }, (started) => (neon = started));
+
+  const listingsSince = (mark: number) => exchanges.slice(mark).filter((e) => e.operationId === "listProjectBranches").length;
+
+  it("shares one listing between lookups that overlap (a refresh reads a tenant's resources side by side)", async () => {
+    const { id } = await createProjectThroughProvider("overlap");
+    const client = neonClientForCall();
+    const mark = exchanges.length;
+    const found = await Promise.all([currentDefaultBranch(client, id), currentDefaultBranch(client, id), currentDefaultBranch(client, id)]);
+    assert.equal(listingsSince(mark), 1);
+    assert.ok(found.every((b) => b.default && b.id === found[0].id));
+  });
+
+  it("asks Neon again for a lookup that starts after the last one ended (reads never answer from memory)", async () => {
+    const { id } = await createProjectThroughProvider("one-after-another");
+    const client = neonClientForCall();
+    const mark = exchanges.length;
+    await currentDefaultBranch(client, id);
+    await currentDefaultBranch(client, id);
+    assert.equal(listingsSince(mark), 2);
+  });
+
+  it("does not let a lookup made after a change of the default branch join one started before it", async () => {
+    // A stand-in client whose listings end when the test says, in the order it chooses.
+    const listings: { answer: (branchId: string) => void }[] = [];
+    const client = {
+      baseUrl: "http://stand-in",
+      now: () => 0,
+      branches: {
+        list: () => new Promise((resolve) => listings.push({ answer: (branchId) => resolve({ branches: [{ id: branchId, default: true }] }) })),
+      },
+    } as unknown as NeonClient;
+    const before = currentDefaultBranch(client, "p-1");
+    forgetDefaultBranch(client, "p-1"); // what a restore does, before and after changing it
+    const after = currentDefaultBranch(client, "p-1");
+    assert.notEqual(after, before);
+    assert.equal(listings.length, 2, "a listing of its own");
+    listings[0].answer("br-replaced");
+    assert.equal((await before).id, "br-replaced");
+    assert.equal(currentDefaultBranch(client, "p-1"), after, "a lookup made while the later listing runs joins it, not the ended earlier one");
+    listings[1].answer("br-restored");
+    assert.equal((await after).id, "br-restored");
+    assert.equal(listings.length, 2);
+  });
+
+  it("shares it between a refresh's reads of the project, Neon Auth and the Data API", async () => {
+    const created = await createProjectThroughProvider("refresh-reads");
+    const authCreated = await checkAndCreate(auth, { projectId: created.id });
+    const dataApiCreated = await checkAndCreate(dataApi, { projectId: created.id });
+    const mark = exchanges.length;
+    await Promise.all([
+      project.read(created.id, created.outs),
+      auth.read(authCreated.id, authCreated.outs as Record<string, unknown>),
+      dataApi.read(dataApiCreated.id, dataApiCreated.outs as Record<string, unknown>),
+    ]);
+    assert.equal(listingsSince(mark), 1);
   });
 });

@@ -12,14 +12,31 @@ import type { Branch } from "../../client/schemas/branches";
 /** Stands for the project's default branch in Pulumi ids. */
 export const defaultBranchKey = "default";
 
-/** The project's current default branch, as Neon says now (NeonNotFoundError when the project is gone). */
-export async function currentDefaultBranch(client: NeonClient, projectId: string): Promise<Branch> {
-  const { branches } = await client.branches.list(projectId);
-  const found = branches.find((b) => b.default);
-  if (!found) throw new Error(`project ${projectId} has no default branch`);
-  rememberDefaultBranch(client, projectId, found);
-  return found;
+/**
+ * The project's current default branch, as Neon says now (NeonNotFoundError when the project is
+ * gone). Lookups of one project that overlap share one listing: a refresh reads a tenant's
+ * project, Neon Auth and Data API side by side, and each asks which branch is the default; the
+ * answer they share is as fresh as each would have had, having been asked while each was waiting.
+ */
+export function currentDefaultBranch(client: NeonClient, projectId: string): Promise<Branch> {
+  const key = memoKey(client, projectId);
+  const inFlight = defaultBranchLookups.get(key);
+  if (inFlight !== undefined) return inFlight;
+  const lookup: Promise<Branch> = (async () => {
+    const { branches } = await client.branches.list(projectId);
+    const found = branches.find((b) => b.default);
+    if (!found) throw new Error(`project ${projectId} has no default branch`);
+    rememberDefaultBranch(client, projectId, found);
+    return found;
+  })().finally(() => {
+    if (defaultBranchLookups.get(key) === lookup) defaultBranchLookups.delete(key);
+  });
+  defaultBranchLookups.set(key, lookup);
+  return lookup;
 }
+
+/** Default-branch listings under way, per API and project (see currentDefaultBranch). */
+const defaultBranchLookups = new Map<string, Promise<Branch>>();
 
 /**
  * How long creates trust the default branch Neon last reported. A tenant's first `up` creates Neon
@@ -44,9 +61,13 @@ export function rememberDefaultBranch(client: NeonClient, projectId: string, bra
   rememberedDefaultBranches.set(memoKey(client, projectId), { branch, at: client.now() });
 }
 
-/** Forgets the remembered default branch: before a change of it (a restore), whatever its outcome. */
+/**
+ * Forgets the remembered default branch, and lets no later lookup join one under way: before a
+ * change of it (a restore), whatever its outcome, and after it, before reading the new one.
+ */
 export function forgetDefaultBranch(client: NeonClient, projectId: string): void {
   rememberedDefaultBranches.delete(memoKey(client, projectId));
+  defaultBranchLookups.delete(memoKey(client, projectId));
 }
 
 /**

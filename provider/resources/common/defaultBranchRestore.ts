@@ -24,6 +24,8 @@ export async function restoreDefaultBranch(client: NeonClient, projectId: string
     }
     forgetDefaultBranch(client, projectId);
     await client.snapshots.restore(projectId, snapshotId, { target_branch_id: current.id, finalize_restore: true });
+    // A lookup another resource started during the restore may answer with the branch it replaced.
+    forgetDefaultBranch(client, projectId);
     current = await currentDefaultBranch(client, projectId);
   }
   // Also on a later run, if carrying protection over or removing the superseded branch failed.
