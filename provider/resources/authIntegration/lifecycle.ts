@@ -11,7 +11,7 @@ import { NeonAmbiguousWriteError, NeonConflictError, NeonNotFoundError } from ".
 import type { NeonClient } from "../../client/neonClient";
 import type { NeonAuthProvider } from "../../client/requests";
 import type { NeonAuthCreated, NeonAuthIntegration } from "../../client/schemas/neonAuth";
-import { branchScopedId, branchScopeOf, resolveBranchId, resolveBranchIdForCreate, withBranchScope } from "../common/branchScope";
+import { branchScopedId, branchScopeOf, resolveBranchId, resolveKnownBranchId, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
 import { declaredKey, declaredNames, liveInputs, recordedDeclaredNames } from "../common/declared";
 import { claimUnder, claimedIdOrThrow, lostAnswer, type UnknownOutcome } from "../common/ownership";
@@ -50,7 +50,7 @@ export async function diff(id: string, olds: Record<string, unknown>, news: Reco
 export async function create(inputs: AuthIntegrationInputs & Record<string, unknown>) {
   const client = neonClientForCall();
   const { projectId } = inputs;
-  const branchId = await resolveBranchIdForCreate(client, projectId, inputs.branchId);
+  const branchId = await resolveKnownBranchId(client, projectId, inputs.branchId);
   const id = branchScopedId(projectId, inputs.branchId);
 
   if (inputs.adoptExisting) {
@@ -71,7 +71,7 @@ export async function create(inputs: AuthIntegrationInputs & Record<string, unkn
 export async function recoverCreate(client: NeonClient, inputs: AuthIntegrationInputs, outcome: UnknownOutcome) {
   if (inputs.adoptExisting) return undefined;
   const { projectId } = inputs;
-  const branchId = await resolveBranchIdForCreate(client, projectId, inputs.branchId);
+  const branchId = await resolveKnownBranchId(client, projectId, inputs.branchId);
   const found = await integrationOrUndefined(client, projectId, branchId);
   if (!found) return undefined;
   await disableOurs(client, projectId, branchId, found, outcome);
@@ -101,7 +101,7 @@ export async function read(id: string, props: Record<string, unknown>) {
   const scope = branchScopeOf(id, props, recordedDeclaredNames(props));
   let view: AuthView;
   try {
-    const branchId = await resolveBranchId(client, scope.projectId, scope.branchId);
+    const branchId = await resolveKnownBranchId(client, scope.projectId, scope.branchId);
     view = await readView(client, scope.projectId, branchId, recordedDeclaredNames(props));
   } catch (err) {
     if (err instanceof NeonNotFoundError) return {}; // disabled, or its branch or project deleted: gone from state

@@ -39,7 +39,7 @@ export function currentDefaultBranch(client: NeonClient, projectId: string): Pro
 const defaultBranchLookups = new Map<string, Promise<Branch>>();
 
 /**
- * How long creates trust the default branch Neon last reported. A tenant's first `up` creates Neon
+ * How long creates and reads trust the default branch Neon last reported. A tenant's first `up` creates Neon
  * Auth, the Data API, a checkpoint and the default compute's adoption right after the project, and
  * each would otherwise ask which branch is the default (one call each) just after the project's own
  * creation said so. The default branch changes only by a restore: this process's own restores
@@ -71,8 +71,10 @@ export function forgetDefaultBranch(client: NeonClient, projectId: string): void
 }
 
 /**
- * The project's default branch for a create: as Neon reported it within `defaultBranchMemoMs`,
- * else as Neon says now. Reads, updates, deletes and restores use `currentDefaultBranch`.
+ * The project's default branch for a create or a read: as Neon reported it within
+ * `defaultBranchMemoMs`, else as Neon says now. A refresh thus lists a tenant's branches once for
+ * its project, Neon Auth and Data API (a restore made elsewhere during it is as unlikely to matter
+ * as one made just after it). Updates, deletes and restores use `currentDefaultBranch`.
  */
 export async function knownDefaultBranch(client: NeonClient, projectId: string): Promise<Branch> {
   const remembered = rememberedDefaultBranches.get(memoKey(client, projectId));
@@ -85,8 +87,8 @@ export async function resolveBranchId(client: NeonClient, projectId: string, dec
   return declaredBranchId ?? (await currentDefaultBranch(client, projectId)).id;
 }
 
-/** `resolveBranchId` for a create: the default branch may be the one Neon reported moments ago (`knownDefaultBranch`). */
-export async function resolveBranchIdForCreate(client: NeonClient, projectId: string, declaredBranchId: string | undefined): Promise<string> {
+/** `resolveBranchId` for a create or a read: the default branch may be the one Neon reported moments ago (`knownDefaultBranch`). */
+export async function resolveKnownBranchId(client: NeonClient, projectId: string, declaredBranchId: string | undefined): Promise<string> {
   return declaredBranchId ?? (await knownDefaultBranch(client, projectId)).id;
 }
 

@@ -10,7 +10,7 @@ import { NeonAmbiguousWriteError, NeonConflictError, NeonNotFoundError } from ".
 import { claimUnder, type UnknownOutcome } from "../common/ownership";
 import type { NeonClient } from "../../client/neonClient";
 import type { DataApi } from "../../client/schemas/dataApi";
-import { branchScopedId, branchScopeOf, resolveBranchId, resolveBranchIdForCreate, withBranchScope } from "../common/branchScope";
+import { branchScopedId, branchScopeOf, resolveBranchId, resolveKnownBranchId, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
 import { declaredKey, declaredNames, liveInputs, recordedDeclaredNames } from "../common/declared";
 import { ResourceInitFailure } from "../common/initFailure";
@@ -46,7 +46,7 @@ export async function create(inputs: DataApiInputs & Record<string, unknown>) {
   const client = neonClientForCall();
   const location: DataApiLocation = {
     projectId: inputs.projectId,
-    branchId: await resolveBranchIdForCreate(client, inputs.projectId, inputs.branchId),
+    branchId: await resolveKnownBranchId(client, inputs.projectId, inputs.branchId),
     databaseName: databaseNameOf(inputs),
   };
   const id = branchScopedId(location.projectId, inputs.branchId, location.databaseName);
@@ -81,7 +81,7 @@ export async function read(id: string, props: Record<string, unknown>) {
   try {
     location = {
       projectId: scope.projectId,
-      branchId: await resolveBranchId(client, scope.projectId, scope.branchId),
+      branchId: await resolveKnownBranchId(client, scope.projectId, scope.branchId),
       databaseName: scope.database ?? databaseNameOf({}),
     };
     api = await get(client, location);
@@ -152,7 +152,7 @@ export async function recoverCreate(client: NeonClient, inputs: DataApiInputs, o
   if (inputs.adoptExisting) return undefined;
   const location: DataApiLocation = {
     projectId: inputs.projectId,
-    branchId: await resolveBranchIdForCreate(client, inputs.projectId, inputs.branchId),
+    branchId: await resolveKnownBranchId(client, inputs.projectId, inputs.branchId),
     databaseName: databaseNameOf(inputs),
   };
   const found = await dataApiOrUndefined(client, location);
