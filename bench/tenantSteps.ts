@@ -38,7 +38,7 @@ const steps: Step[] = [
   },
   { name: "no-op preview", floor: [0, "nothing changes: the engine diffs against the state"], run: (s) => s.preview() },
   { name: "no-op up", floor: [0, "as the preview"], run: (s) => s.up() },
-  { name: "refresh", floor: [0, "reads only: 7 resources; the project's own view is 4 objects (project, default branch, compute, database), and the default-branch listing is shared by the reads that need it"], run: (s) => s.refresh() },
+  { name: "refresh", floor: [0, "reads only: 7 resources; the project's own view is 4 objects (project, default branch, compute, database); Neon Auth and the Data API take the default branch another read of the same refresh listed, when one did"], run: (s) => s.refresh() },
   {
     name: "tier upgrade (free → paid)",
     floor: [4, "the move to the paid organization, the project's new limits, the default compute's size, the preview compute's size"],

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Exchange, NeonLocal } from "../../emulator";
 import type { NeonClient } from "../../provider/client";
 import * as auth from "../../provider/resources/authIntegration/lifecycle";
-import { branchScopeChanged, branchScopedId, currentDefaultBranch, forgetDefaultBranch, withBranchScope } from "../../provider/resources/common/branchScope";
+import { branchScopeChanged, branchScopedId, currentDefaultBranch, forgetDefaultBranch, knownDefaultBranch, withBranchScope } from "../../provider/resources/common/branchScope";
 import { neonClientForCall } from "../../provider/resources/common/providerConfig";
 import * as dataApi from "../../provider/resources/dataApi/lifecycle";
 import * as project from "../../provider/resources/project/lifecycle";
@@ -86,6 +86,26 @@ describe("looking up a project's default branch", () => {
     listings[1].answer("br-restored");
     assert.equal((await after).id, "br-restored");
     assert.equal(listings.length, 2);
+  });
+
+  it("does not remember the branch a lookup started before a change of the default branch reports, even when it answers last", async () => {
+    const listings: { answer: (branchId: string) => void }[] = [];
+    const client = {
+      baseUrl: "http://stand-in-2",
+      now: () => 0,
+      branches: {
+        list: () => new Promise((resolve) => listings.push({ answer: (branchId) => resolve({ branches: [{ id: branchId, default: true }] }) })),
+      },
+    } as unknown as NeonClient;
+    const before = currentDefaultBranch(client, "p-1");
+    forgetDefaultBranch(client, "p-1");
+    const after = currentDefaultBranch(client, "p-1");
+    listings[1].answer("br-restored");
+    await after;
+    listings[0].answer("br-replaced");
+    await before;
+    assert.equal((await knownDefaultBranch(client, "p-1")).id, "br-restored", "what a create or read takes next");
+    assert.equal(listings.length, 2, "from memory");
   });
 
   it("lists a tenant's branches once for a refresh's reads of the project, Neon Auth and the Data API, side by side or one after another", async () => {

@@ -236,6 +236,20 @@ describe("NeonProject provider against the local Neon API", () => {
     assert.deepEqual(branches.map((b) => [b.id, b.default, b.protected]), [[updated.defaultBranchId, true, true]]);
   });
 
+  it("records the default branch's live name when an update stops after renaming it", async () => {
+    const created = await createProject({ name: "tenant-rename-then-fail", defaultBranchName: "main", defaultDatabaseName: "appdb" });
+    const outs = created.outs as Record<string, any>;
+    neon.faults.add({ match: { method: "PATCH", path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}" }, action: { kind: "status", status: 500 }, times: 1 });
+    let failure: any;
+    await withoutRetries(neon, () =>
+      project.update(created.id, outs, { name: "tenant-rename-then-fail", defaultBranchName: "prod", defaultDatabaseName: "app" }).catch((e) => (failure = e)),
+    );
+    assert.equal(failure?.name, "ResourceInitFailure");
+    assert.equal(neon.state().projects[created.id].branches[outs.defaultBranchId].branch.name, "prod", "Neon has the rename");
+    assert.equal(failure.properties.defaultBranchName, "prod", "and so does the state");
+    assert.equal(failure.properties.defaultDatabaseName, "appdb", "the database rename failed");
+  });
+
   it("removes the superseded branch on the next run when removing it failed the first time", async () => {
     const created = await createProject({ name: "tenant-retry-cleanup" });
     const outs = created.outs as Record<string, any>;

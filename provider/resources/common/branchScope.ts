@@ -22,13 +22,14 @@ export function currentDefaultBranch(client: NeonClient, projectId: string): Pro
   const key = memoKey(client, projectId);
   const inFlight = defaultBranchLookups.get(key);
   if (inFlight !== undefined) return inFlight;
-  const lookup: Promise<Branch> = (async () => {
-    const { branches } = await client.branches.list(projectId);
+  const lookup: Promise<Branch> = client.branches.list(projectId).then(({ branches }) => {
     const found = branches.find((b) => b.default);
     if (!found) throw new Error(`project ${projectId} has no default branch`);
-    rememberDefaultBranch(client, projectId, found);
+    // Not if a change of the default branch began meanwhile (forgetDefaultBranch): the answer may
+    // be the branch it replaced.
+    if (defaultBranchLookups.get(key) === lookup) rememberDefaultBranch(client, projectId, found);
     return found;
-  })().finally(() => {
+  }).finally(() => {
     if (defaultBranchLookups.get(key) === lookup) defaultBranchLookups.delete(key);
   });
   defaultBranchLookups.set(key, lookup);
@@ -71,10 +72,12 @@ export function forgetDefaultBranch(client: NeonClient, projectId: string): void
 }
 
 /**
- * The project's default branch for a create or a read: as Neon reported it within
- * `defaultBranchMemoMs`, else as Neon says now. A refresh thus lists a tenant's branches once for
- * its project, Neon Auth and Data API (a restore made elsewhere during it is as unlikely to matter
- * as one made just after it). Updates, deletes and restores use `currentDefaultBranch`.
+ * The project's default branch for a create or a read that needs only its id: as Neon reported it
+ * within `defaultBranchMemoMs`, else as Neon says now. A refresh's reads of Neon Auth and the Data
+ * API thus take the branch the project's read just listed (a restore made elsewhere during it is
+ * as unlikely to matter as one made just after it; one made by this process forgets it). Its other
+ * fields (the name) may be older than a rename this process made: views, updates, deletes and
+ * restores use `currentDefaultBranch`.
  */
 export async function knownDefaultBranch(client: NeonClient, projectId: string): Promise<Branch> {
   const remembered = rememberedDefaultBranches.get(memoKey(client, projectId));

@@ -6,7 +6,7 @@
 import { NeonAmbiguousWriteError, NeonNotFoundError, NeonPreconditionFailedError } from "../../client/errors";
 import type { NeonClient } from "../../client/neonClient";
 import type { CreatedProject } from "../../client/schemas/projects";
-import { currentDefaultBranch, knownDefaultBranch, rememberDefaultBranch } from "../common/branchScope";
+import { currentDefaultBranch, rememberDefaultBranch } from "../common/branchScope";
 import { restoreDefaultBranch } from "../common/defaultBranchRestore";
 import { claimUnder, claimedIdOrThrow, lostAnswer, recovered, waitForObjectOperations, type Candidate, type UnknownOutcome } from "../common/ownership";
 import { checkInputs, type CheckFailure } from "../common/check";
@@ -191,7 +191,9 @@ function viewHints(props: Record<string, unknown>): ViewHints {
  */
 async function readView(client: NeonClient, id: string, hints: ViewHints): Promise<ProjectView> {
   const { project } = await client.projects.get(id);
-  const defaultBranch = await knownDefaultBranch(client, id);
+  // Listed, not remembered: the view reports the branch's name and the like, which this process
+  // may just have changed (a rename); the remembered branch is trusted for its id only.
+  const defaultBranch = await currentDefaultBranch(client, id);
   const { endpoints } = await client.branches.listEndpoints(id, defaultBranch.id);
   const { databases } = await client.databases.list(id, defaultBranch.id);
   // The database the outputs describe: the known one if it still exists (a rename outside Pulumi
