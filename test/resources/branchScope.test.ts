@@ -40,6 +40,19 @@ describe("branch scope of branch-scoped resources (Neon Auth, Data API)", () => 
   });
 });
 
+/** A stand-in client whose branch listings end when the test says, in the order it chooses. */
+function standInClient(baseUrl: string) {
+  const listings: { answer: (defaultBranchId: string) => void }[] = [];
+  const client = {
+    baseUrl,
+    now: () => 0,
+    branches: {
+      list: () => new Promise((resolve) => listings.push({ answer: (id) => resolve({ branches: [{ id, default: true }] }) })),
+    },
+  } as unknown as NeonClient;
+  return { client, listings };
+}
+
 describe("looking up a project's default branch", () => {
   let neon: NeonLocal;
   const exchanges: Exchange[] = [];
@@ -66,15 +79,7 @@ describe("looking up a project's default branch", () => {
   });
 
   it("does not let a lookup made after a change of the default branch join one started before it", async () => {
-    // A stand-in client whose listings end when the test says, in the order it chooses.
-    const listings: { answer: (branchId: string) => void }[] = [];
-    const client = {
-      baseUrl: "http://stand-in",
-      now: () => 0,
-      branches: {
-        list: () => new Promise((resolve) => listings.push({ answer: (branchId) => resolve({ branches: [{ id: branchId, default: true }] }) })),
-      },
-    } as unknown as NeonClient;
+    const { client, listings } = standInClient("http://stand-in");
     const before = currentDefaultBranch(client, "p-1");
     forgetDefaultBranch(client, "p-1"); // what a restore does, before and after changing it
     const after = currentDefaultBranch(client, "p-1");
@@ -89,14 +94,7 @@ describe("looking up a project's default branch", () => {
   });
 
   it("does not remember the branch a lookup started before a change of the default branch reports, even when it answers last", async () => {
-    const listings: { answer: (branchId: string) => void }[] = [];
-    const client = {
-      baseUrl: "http://stand-in-2",
-      now: () => 0,
-      branches: {
-        list: () => new Promise((resolve) => listings.push({ answer: (branchId) => resolve({ branches: [{ id: branchId, default: true }] }) })),
-      },
-    } as unknown as NeonClient;
+    const { client, listings } = standInClient("http://stand-in-2");
     const before = currentDefaultBranch(client, "p-1");
     forgetDefaultBranch(client, "p-1");
     const after = currentDefaultBranch(client, "p-1");
