@@ -1,0 +1,92 @@
+/**
+ * Each resource declares its arguments once (the zod schema `check` validates with) and which of
+ * them replace the resource once (its diff table, `<resource>DiffFields`, which the diff reads).
+ * What users read is checked against that declaration: the page's "Arguments" table in
+ * docs/resources/ (every argument, and **yes** under "Replaces?" exactly for the replacing ones)
+ * and each argument's doc comment in `args.ts` (which an editor shows: "**Changing this replaces
+ * …**" exactly for the replacing ones).
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { DiffField } from "../../provider/resources/common/diff";
+import { authIntegrationInputsSchema } from "../../provider/resources/authIntegration/args";
+import { authIntegrationDiffFields } from "../../provider/resources/authIntegration/logic";
+import { branchInputsSchema } from "../../provider/resources/branch/args";
+import { branchDiffFields } from "../../provider/resources/branch/logic";
+import { dataApiInputsSchema } from "../../provider/resources/dataApi/args";
+import { dataApiDiffFields } from "../../provider/resources/dataApi/logic";
+import { endpointInputsSchema } from "../../provider/resources/endpoint/args";
+import { endpointDiffFields } from "../../provider/resources/endpoint/logic";
+import { neonProjectInputsSchema } from "../../provider/resources/project/args";
+import { projectDiffFields } from "../../provider/resources/project/logic";
+import { snapshotInputsSchema } from "../../provider/resources/snapshot/args";
+import { snapshotDiffFields } from "../../provider/resources/snapshot/logic";
+import { packageRoot } from "../../runner/packageRoot";
+
+const repoRoot = packageRoot();
+
+const resources: { name: string; dir: string; arguments: string[]; diffFields: readonly DiffField[] }[] = [
+  { name: "NeonProject", dir: "project", arguments: Object.keys(neonProjectInputsSchema().shape), diffFields: projectDiffFields },
+  { name: "Branch", dir: "branch", arguments: Object.keys(branchInputsSchema().shape), diffFields: branchDiffFields },
+  { name: "Endpoint", dir: "endpoint", arguments: Object.keys(endpointInputsSchema().shape), diffFields: endpointDiffFields },
+  { name: "Snapshot", dir: "snapshot", arguments: Object.keys(snapshotInputsSchema().shape), diffFields: snapshotDiffFields },
+  { name: "AuthIntegration", dir: "authIntegration", arguments: Object.keys(authIntegrationInputsSchema().shape), diffFields: authIntegrationDiffFields },
+  { name: "DataApi", dir: "dataApi", arguments: Object.keys(dataApiInputsSchema().shape), diffFields: dataApiDiffFields },
+];
+
+/** The rows of the page's "## Arguments" table: the argument and whether its "Replaces?" cell says yes. */
+function documentedArguments(page: string): Map<string, boolean> {
+  const text = fs.readFileSync(page, "utf8");
+  const section = text.slice(text.indexOf("## Arguments"));
+  const rows = section.split("\n").slice(1).filter((l) => l.startsWith("| `"));
+  const table = section.split("\n\n").find((block) => block.startsWith("| Argument"));
+  assert.ok(table, `${page} has an Arguments table`);
+  const header = table.split("\n")[0].split("|").map((c) => c.trim());
+  const replacesColumn = header.indexOf("Replaces?");
+  return new Map(
+    rows
+      .filter((row) => table.includes(row))
+      .map((row) => {
+        const cells = row.split(/(?<!\\)\|/).map((c) => c.trim()); // a type cell escapes its own pipes
+        return [/^`(\w+)`$/.exec(cells[1])![1], cells[replacesColumn].startsWith("**yes**")] as const;
+      }),
+  );
+}
+
+/** Each argument's doc comment in args.ts: whether it says changing it replaces the resource. */
+function commentedArguments(argsFile: string, interfaceName: string): Map<string, boolean> {
+  const text = fs.readFileSync(argsFile, "utf8");
+  const start = text.indexOf(`export interface ${interfaceName} {`);
+  assert.ok(start >= 0, `${argsFile} declares ${interfaceName}`);
+  const body = text.slice(start, text.indexOf("\n}\n", start));
+  const found = new Map<string, boolean>();
+  for (const m of body.matchAll(/\/\*\*([\s\S]*?)\*\/\s*readonly (\w+)\??:/g)) {
+    found.set(m[2], /\*\*[^*]*[Cc]hanging (this|it|a declared value) replaces/.test(m[1]));
+  }
+  return found;
+}
+
+describe("each resource's arguments as users read them", () => {
+  for (const resource of resources) {
+    describe(resource.name, () => {
+      const replacing = resource.diffFields.filter((f) => f.replaces === true).map((f) => f.name).sort();
+
+      it("replaces only for arguments it has", () => {
+        for (const field of resource.diffFields) assert.ok(resource.arguments.includes(field.name), `diff field ${field.name} is an argument`);
+      });
+
+      it(`docs/resources/${resource.name}.md lists every argument, saying which replace it`, () => {
+        const documented = documentedArguments(path.join(repoRoot, "docs", "resources", `${resource.name}.md`));
+        assert.deepEqual([...documented.keys()].sort(), [...resource.arguments].sort());
+        assert.deepEqual([...documented].filter(([, yes]) => yes).map(([name]) => name).sort(), replacing);
+      });
+
+      it(`args.ts documents every argument, saying which replace it`, () => {
+        const commented = commentedArguments(path.join(repoRoot, "provider", "resources", resource.dir, "args.ts"), `${resource.name}Args`);
+        assert.deepEqual([...commented.keys()].sort(), [...resource.arguments].sort());
+        assert.deepEqual([...commented].filter(([, yes]) => yes).map(([name]) => name).sort(), replacing);
+      });
+    });
+  }
+});
