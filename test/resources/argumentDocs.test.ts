@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DiffField } from "../../provider/resources/common/diff";
 import { authIntegrationInputsSchema } from "../../provider/resources/authIntegration/args";
-import { authIntegrationDiffFields } from "../../provider/resources/authIntegration/logic";
+import { authIntegrationDiffFields, authIntegrationSecretOutputs } from "../../provider/resources/authIntegration/logic";
 import { branchInputsSchema } from "../../provider/resources/branch/args";
 import { branchDiffFields } from "../../provider/resources/branch/logic";
 import { dataApiInputsSchema } from "../../provider/resources/dataApi/args";
@@ -19,19 +19,25 @@ import { dataApiDiffFields } from "../../provider/resources/dataApi/logic";
 import { endpointInputsSchema } from "../../provider/resources/endpoint/args";
 import { endpointDiffFields } from "../../provider/resources/endpoint/logic";
 import { neonProjectInputsSchema } from "../../provider/resources/project/args";
-import { projectDiffFields } from "../../provider/resources/project/logic";
+import { projectDiffFields, projectSecretOutputs } from "../../provider/resources/project/logic";
 import { snapshotInputsSchema } from "../../provider/resources/snapshot/args";
 import { snapshotDiffFields } from "../../provider/resources/snapshot/logic";
 import { packageRoot } from "../../runner/packageRoot";
 
 const repoRoot = packageRoot();
 
-const resources: { name: string; dir: string; arguments: string[]; diffFields: readonly DiffField[] }[] = [
-  { name: "NeonProject", dir: "project", arguments: Object.keys(neonProjectInputsSchema().shape), diffFields: projectDiffFields },
+const resources: { name: string; dir: string; arguments: string[]; diffFields: readonly DiffField[]; secretOutputs?: readonly string[] }[] = [
+  { name: "NeonProject", dir: "project", arguments: Object.keys(neonProjectInputsSchema().shape), diffFields: projectDiffFields, secretOutputs: projectSecretOutputs },
   { name: "Branch", dir: "branch", arguments: Object.keys(branchInputsSchema().shape), diffFields: branchDiffFields },
   { name: "Endpoint", dir: "endpoint", arguments: Object.keys(endpointInputsSchema().shape), diffFields: endpointDiffFields },
   { name: "Snapshot", dir: "snapshot", arguments: Object.keys(snapshotInputsSchema().shape), diffFields: snapshotDiffFields },
-  { name: "AuthIntegration", dir: "authIntegration", arguments: Object.keys(authIntegrationInputsSchema().shape), diffFields: authIntegrationDiffFields },
+  {
+    name: "AuthIntegration",
+    dir: "authIntegration",
+    arguments: Object.keys(authIntegrationInputsSchema().shape),
+    diffFields: authIntegrationDiffFields,
+    secretOutputs: authIntegrationSecretOutputs,
+  },
   { name: "DataApi", dir: "dataApi", arguments: Object.keys(dataApiInputsSchema().shape), diffFields: dataApiDiffFields },
 ];
 
@@ -80,6 +86,20 @@ describe("each resource's arguments as users read them", () => {
         const documented = documentedArguments(path.join(repoRoot, "docs", "resources", `${resource.name}.md`));
         assert.deepEqual([...documented.keys()].sort(), [...resource.arguments].sort());
         assert.deepEqual([...documented].filter(([, yes]) => yes).map(([name]) => name).sort(), replacing);
+      });
+
+      it(`docs/resources/${resource.name}.md says which outputs are secret, and no others`, () => {
+        const text = fs.readFileSync(path.join(repoRoot, "docs", "resources", `${resource.name}.md`), "utf8");
+        const outputs = text.slice(text.indexOf("## Outputs"), text.indexOf("\n## ", text.indexOf("## Outputs") + 1));
+        // A secret output is named in a sentence or row that says it is secret.
+        const lines = outputs.split("\n");
+        const rows = lines.filter((l) => l.startsWith("|"));
+        const sentences = lines.filter((l) => !l.startsWith("|")).join(" ").split(/\.\s/);
+        const secretLines = [...rows, ...sentences].filter((line) => /\bsecret/i.test(line.replace(/client secrets?/g, "")));
+        const named = new Set(secretLines.flatMap((line) => [...line.matchAll(/`(\w+)`/g)].map((m) => m[1])));
+        for (const secret of resource.secretOutputs ?? []) assert.ok(named.has(secret), `${secret} is said to be secret`);
+        const tableSecrets = [...outputs.matchAll(/^\| `(\w+)` \|[^\n]*\*\*Secret/gm)].map((m) => m[1]);
+        for (const name of tableSecrets) assert.ok((resource.secretOutputs ?? []).includes(name), `${name} is marked secret but is not a secret output`);
       });
 
       it(`args.ts documents every argument, saying which replace it`, () => {
