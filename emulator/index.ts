@@ -97,7 +97,6 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const server: Server = createServer(
     createRequestListener({
       world,
-      clock,
       apiKey,
       faults,
       rateLimiter,

@@ -4,7 +4,6 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { systemClock, type Clock } from "./clock";
 import { apiErrors, NeonLocalError } from "./errors";
 import type { FaultAction, FaultController } from "./faults";
 import { handleAdminRequest, adminPrefix, type AdminContext } from "./admin";
@@ -14,6 +13,7 @@ import { invalidPathParameter } from "./pathParams";
 import { runInTransaction } from "./transaction";
 import { Router } from "./router";
 import { routes, type RouteDefinition } from "./handlers";
+import type { HandlerResult } from "./handlers/types";
 import type { World } from "./world";
 
 export const apiPrefix = "/api/v2";
@@ -48,8 +48,6 @@ export interface Exchange {
 
 export interface ServerDeps {
   world: World;
-  /** The local Neon API's time source: an injected `delay` fault waits on it. */
-  clock: Clock;
   apiKey: string;
   faults: FaultController;
   rateLimiter?: RateLimiter;
@@ -144,7 +142,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       res.destroy();
       return finish(0, undefined, true);
     }
-    if (fault?.kind === "delay") await (deps.clock.sleep ? deps.clock.sleep(fault.ms) : systemClock.sleep(fault.ms));
+    if (fault?.kind === "delay") await deps.world.sleep(fault.ms);
     if (fault?.kind === "status") throw apiErrors.injected(fault.status, fault.retryAfterSeconds, fault.message);
 
     if (deps.rateLimiter) {
@@ -163,24 +161,23 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     exchange.requestBody = body;
     const projectId = match.params.project_id;
     deps.world.settle(projectId);
-    const busy = match.route.locksProject === true && projectId !== undefined && isBusy(deps.world, projectId);
+    const busy = match.route.locksProject === true && projectId !== undefined && deps.world.busy(projectId);
     // Operation faults are taken as the handler schedules operations; a request that fails gives
     // them back, as the transaction gives back the state.
     const restoreOperationFaults = method !== "GET" ? deps.faults.operationFaultsSavepoint() : undefined;
-    const result = (() => {
-      try {
-        return runInTransaction(deps.world, projectId, method !== "GET", () => {
-          const handled = match.route.handle({ world: deps.world, params: match.params, query: url.searchParams, body });
-          // Checked once the request proved valid (its 400s and 404s come first, as Neon's do);
-          // the transaction then undoes what the handler did.
-          if (busy && handled.nothingToDo !== true) throw apiErrors.locked();
-          return handled;
-        });
-      } catch (err) {
-        restoreOperationFaults?.();
-        throw err;
-      }
-    })();
+    let result: HandlerResult;
+    try {
+      result = runInTransaction(deps.world, projectId, method !== "GET", () => {
+        const handled = match.route.handle({ world: deps.world, params: match.params, query: url.searchParams, body });
+        // Checked once the request proved valid (its 400s and 404s come first, as Neon's do);
+        // the transaction then undoes what the handler did.
+        if (busy && handled.nothingToDo !== true) throw apiErrors.locked();
+        return handled;
+      });
+    } catch (err) {
+      restoreOperationFaults?.();
+      throw err;
+    }
     if (method !== "GET") deps.onMutation();
 
     if (fault?.kind === "commit_then_drop" || then === "commit_then_drop") {
@@ -203,11 +200,6 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     const body = sendError(res, error, requestId);
     finish(error.status, body);
   }
-}
-
-function isBusy(world: World, projectId: string): boolean {
-  const record = world.state.projects[projectId];
-  return record !== undefined && world.busy(record);
 }
 
 function isAuthorized(req: IncomingMessage, apiKey: string): boolean {

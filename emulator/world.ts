@@ -2,8 +2,7 @@
  * Everything a handler needs: the state, the clock, operation scheduling, and lookups that answer
  * 404/423 the way Neon does. One World per running local Neon API.
  */
-import type { Clock } from "./clock";
-import { isoSeconds } from "./clock";
+import { isoSeconds, systemClock, type Clock } from "./clock";
 import { apiErrors } from "./errors";
 import { hasRunningOperations, scheduleOperations, settleOperations, type NewOperation, type OperationPlan } from "./operations";
 import type { BranchRecord, NeonLocalState, OperationRecord, OrganizationRecord, ProjectRecord } from "./store";
@@ -53,6 +52,12 @@ export class World {
     return this.options.clock.now();
   }
 
+  /** Resolves once `ms` have passed on the clock (an injected `delay` fault); on real time for a clock without `sleep`. */
+  sleep(ms: number): Promise<void> {
+    const clock = this.options.clock;
+    return clock.sleep ? clock.sleep(ms) : systemClock.sleep(ms);
+  }
+
   nowIso(): string {
     return isoSeconds(this.now());
   }
@@ -86,8 +91,9 @@ export class World {
   }
 
   /** True while the project's operations run: a route that takes the project lock is then refused (423). */
-  busy(record: ProjectRecord): boolean {
-    return hasRunningOperations(record, this.now());
+  busy(projectId: string): boolean {
+    const record = this.state.projects[projectId];
+    return record !== undefined && hasRunningOperations(record, this.now());
   }
 
   schedule(record: ProjectRecord, ops: NewOperation[]): OperationRecord[] {

@@ -14,6 +14,11 @@ import { EngineEventsLostError } from "./errors";
 
 export const previewAttempts = 2;
 
+/** Whether a run's events arrived whole: every successful run's stream ends with its summary event. */
+export function eventsArrivedWhole(events: readonly EngineEvent[]): boolean {
+  return events.some((event) => event.summaryEvent !== undefined);
+}
+
 export async function withCompleteEvents<T>(
   run: (onEvent: (event: EngineEvent) => void) => Promise<T>,
   options: { onEvent?: (event: EngineEvent) => void; onOutput?: (text: string) => void; signal?: AbortSignal; what: string },
@@ -32,7 +37,7 @@ export async function withCompleteEvents<T>(
       }
       throw err;
     }
-    if (events.some((event) => event.summaryEvent !== undefined)) {
+    if (eventsArrivedWhole(events)) {
       events.forEach((event) => options.onEvent?.(event));
       return result;
     }

@@ -18,6 +18,7 @@ import { stringify as stringifyYaml } from "yaml";
 import type { Exchange, NeonLocal, RequestLogEntry } from "../../emulator";
 import { defaultOrganizations } from "../../emulator";
 import { NeonClient } from "../../provider/client";
+import { eventsArrivedWhole } from "../../runner/completeEvents";
 import { locateEngine, type Engine } from "../../runner/engine";
 import { openStack, type OperationOptions, type RunnerStack } from "../../runner/stack";
 import { packageRoot } from "../../runner/packageRoot";
@@ -202,7 +203,7 @@ export async function openTestStack(options: {
         const result = await operation({ onEvent: (e) => events.push(e), onOutput: (text) => (output += text) });
         // An engine command's events end with its summary; without it they were lost on the way
         // (the CLI drops them silently when its event stream fails) and the steps are unknown.
-        if (result && typeof result === "object" && "stdout" in result && !events.some((e) => e.summaryEvent)) {
+        if (result && typeof result === "object" && "stdout" in result && !eventsArrivedWhole(events)) {
           throw new Error(`the engine's events of this run did not arrive whole (no summary event, ${events.length} events): its steps are unknown\n--- engine output ---\n${output}`);
         }
         return { result, steps: stepsOf(events), requests: options.target.requestsSince(mark), output };
