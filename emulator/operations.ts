@@ -5,6 +5,8 @@
  * moves operations forward. Effects (a compute becoming active, a branch becoming ready) are applied
  * when a request first observes the operation as finished.
  */
+import type { NeonSchema } from "../spec/types";
+import { asSpecified } from "./specShape";
 import { isoSeconds } from "./clock";
 import { newOperationId } from "./ids";
 import type { EndpointData, OperationEffect, OperationRecord, ProjectRecord } from "./store";
@@ -46,7 +48,7 @@ export interface OperationScheduler {
 }
 
 export interface NewOperation {
-  action: string;
+  action: NeonSchema<"OperationAction">;
   branchId?: string;
   endpointId?: string;
   effects?: OperationEffect[];
@@ -157,22 +159,22 @@ function applyEffect(record: ProjectRecord, effect: OperationEffect, at: number)
   }
 }
 
-export function renderOperation(op: OperationRecord, now: number): Record<string, unknown> {
+export function renderOperation(op: OperationRecord, now: number): NeonSchema<"Operation"> {
   const status = operationStatusAt(op, now);
   const terminal = isTerminalOperationStatus(status);
+  const failed = status === "failed" || status === "error";
   const updatedAt = terminal ? op.end_at_ms : status === "running" ? op.running_at_ms : op.created_at_ms;
-  const out: Record<string, unknown> = {
+  return asSpecified("Operation", {
     id: op.id,
     project_id: op.project_id,
+    ...(op.branch_id ? { branch_id: op.branch_id } : {}),
+    ...(op.endpoint_id ? { endpoint_id: op.endpoint_id } : {}),
     action: op.action,
     status,
-    failures_count: status === "failed" || status === "error" ? 1 : 0,
+    ...(failed ? { error: `operation ${op.action} ${status} (injected by the local Neon API)` } : {}),
+    failures_count: failed ? 1 : 0,
     created_at: isoSeconds(op.created_at_ms),
     updated_at: isoSeconds(updatedAt),
     total_duration_ms: terminal ? op.end_at_ms - op.created_at_ms : Math.max(0, now - op.created_at_ms),
-  };
-  if (op.branch_id) out.branch_id = op.branch_id;
-  if (op.endpoint_id) out.endpoint_id = op.endpoint_id;
-  if (status === "failed" || status === "error") out.error = `operation ${op.action} ${status} (injected by the local Neon API)`;
-  return out;
+  });
 }

@@ -3,16 +3,18 @@
  * Neon computes (usage counters, hosts) and drop internal ones (passwords, timings), so every
  * response matches the OpenAPI schema for its route.
  */
+import type { NeonSchema } from "../spec/types";
+import { asSpecified } from "./specShape";
 import type { World } from "./world";
 import type { BranchRecord, DatabaseRecord, EndpointData, ProjectRecord, RoleRecord, SnapshotData } from "./store";
 
 const MiB = 1024 ** 2;
 
 /** The Neon project object (schema `Project`). Usage counters are zero: nothing runs here. */
-export function renderProject(world: World, record: ProjectRecord): Record<string, unknown> {
+export function renderProject(world: World, record: ProjectRecord): NeonSchema<"Project"> {
   const p = record.project;
   const period = consumptionPeriod(world.now());
-  return {
+  return asSpecified("Project", {
     data_storage_bytes_hour: 0,
     data_transfer_bytes: 0,
     written_data_bytes: 0,
@@ -40,14 +42,14 @@ export function renderProject(world: World, record: ProjectRecord): Record<strin
     consumption_period_end: period.end,
     owner_id: world.state.user.id,
     org_id: p.org_id,
-  };
+  });
 }
 
 /** Schema `ProjectListItem` (what GET /projects lists). */
-export function renderProjectListItem(world: World, record: ProjectRecord): Record<string, unknown> {
+export function renderProjectListItem(world: World, record: ProjectRecord): NeonSchema<"ProjectListItem"> {
   const full = renderProject(world, record);
   const org = world.state.organizations[record.project.org_id];
-  return {
+  return asSpecified("ProjectListItem", {
     id: full.id,
     platform_id: full.platform_id,
     region_id: full.region_id,
@@ -69,37 +71,37 @@ export function renderProjectListItem(world: World, record: ProjectRecord): Reco
     org_id: full.org_id,
     ...(org ? { org_name: org.name } : {}),
     history_retention_seconds: full.history_retention_seconds,
-  };
+  });
 }
 
-export function renderBranch(record: BranchRecord): Record<string, unknown> {
+export function renderBranch(record: BranchRecord): NeonSchema<"Branch"> {
   const { lsn: _lsn, restore_target_id: _target, schema_source_id: _schemaSource, ...visible } = record.branch;
-  return {
+  return asSpecified("Branch", {
     ...visible,
     cpu_used_sec: 0,
     compute_time_seconds: 0,
     active_time_seconds: 0,
     written_data_bytes: 0,
     data_transfer_bytes: 0,
-  };
+  });
 }
 
-export function renderEndpoint(world: World, ep: EndpointData): Record<string, unknown> {
-  return { ...ep, proxy_host: world.proxyHost(ep.region_id) };
+export function renderEndpoint(world: World, ep: EndpointData): NeonSchema<"Endpoint"> {
+  return asSpecified("Endpoint", { ...ep, proxy_host: world.proxyHost(ep.region_id) });
 }
 
-export function renderRole(role: RoleRecord, withPassword = false): Record<string, unknown> {
+export function renderRole(role: RoleRecord, withPassword = false): NeonSchema<"Role"> {
   const { password, ...visible } = role;
-  return withPassword ? { ...visible, password } : visible;
+  return asSpecified("Role", withPassword ? { ...visible, password } : visible);
 }
 
-export function renderDatabase(db: DatabaseRecord): Record<string, unknown> {
-  return { ...db };
+export function renderDatabase(db: DatabaseRecord): NeonSchema<"Database"> {
+  return asSpecified("Database", { ...db });
 }
 
-export function renderSnapshot(s: SnapshotData): Record<string, unknown> {
+export function renderSnapshot(s: SnapshotData): NeonSchema<"Snapshot"> {
   const { contents: _contents, ...visible } = s;
-  return visible;
+  return asSpecified("Snapshot", visible);
 }
 
 /**
@@ -131,11 +133,11 @@ function consumptionPeriod(now: number): { start: string; end: string } {
 }
 
 /** Schema `AnnotationData` for a branch. */
-export function renderBranchAnnotation(record: BranchRecord): Record<string, unknown> {
-  return {
+export function renderBranchAnnotation(record: BranchRecord): NeonSchema<"AnnotationData"> {
+  return asSpecified("AnnotationData", {
     object: { type: "console/branch", id: record.branch.id },
     value: record.annotations,
     created_at: record.branch.created_at,
     updated_at: record.branch.updated_at,
-  };
+  });
 }

@@ -3,6 +3,7 @@
  * so that rendering a response is a copy, plus the few internal fields Neon never shows (role
  * passwords, operation timings). Everything here is plain JSON so it can be saved to a state file.
  */
+import type { NeonSchema } from "../spec/types";
 import type { OperationStatus } from "./operations";
 
 export interface OrganizationRecord {
@@ -143,7 +144,7 @@ export interface OperationRecord {
   project_id: string;
   branch_id?: string;
   endpoint_id?: string;
-  action: string;
+  action: NeonSchema<"OperationAction">;
   created_at_ms: number;
   /** Internal timings: scheduling until runningAt, running until endAt, then `outcome`. */
   running_at_ms: number;
@@ -154,7 +155,7 @@ export interface OperationRecord {
 }
 
 export interface AuthOAuthProvider {
-  id: "google" | "github" | "microsoft" | "vercel";
+  id: NeonSchema<"NeonAuthOauthProviderId">;
   type: "standard" | "shared";
   client_id?: string;
   client_secret?: string;
@@ -162,7 +163,7 @@ export interface AuthOAuthProvider {
 }
 
 export interface AuthIntegrationRecord {
-  auth_provider: string;
+  auth_provider: NeonSchema<"NeonAuthSupportedAuthProvider">;
   auth_provider_project_id: string;
   branch_id: string;
   db_name: string;
@@ -172,7 +173,7 @@ export interface AuthIntegrationRecord {
   base_url: string;
   name?: string;
   oauth_providers: AuthOAuthProvider[];
-  domains: { domain: string; auth_provider: string }[];
+  domains: { domain: string; auth_provider: NeonSchema<"NeonAuthSupportedAuthProvider"> }[];
   allow_localhost: boolean;
 }
 

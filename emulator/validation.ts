@@ -67,12 +67,9 @@ export const endpointType = z.enum(["read_write", "read_only"]);
 
 /** Query strings carry booleans as text. */
 export const queryBoolean = z.enum(["true", "false"]).transform((v) => v === "true");
-export const queryLimit = (max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be an integer")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(max));
+/** A non-negative integer in a query string. */
+export const queryInteger = z.string().regex(/^\d+$/, "must be an integer").transform(Number);
+export const queryLimit = (max: number) => queryInteger.pipe(z.number().int().min(1).max(max));
 
 export function queryObject(query: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};

@@ -86,10 +86,10 @@ function sameContent(a: string, b: string): boolean {
 
 /**
  * Fails unless `dist/` is newer than every TypeScript source it is compiled from (provider/,
- * runner/, emulator/), and the copy in `<root>/node_modules` matches `dist/` file for file.
+ * runner/, emulator/, spec/), and the copy in `<root>/node_modules` matches `dist/` file for file.
  */
 export function assertBuildIsFresh(root: string = packageRoot()): void {
-  for (const folder of ["provider", "runner", "emulator"]) {
+  for (const folder of ["provider", "runner", "emulator", "spec"]) {
     for (const source of listFiles(path.join(root, folder)).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))) {
       const relative = path.relative(root, source);
       const compiled = path.join(root, "dist", relative.replace(/\.ts$/, ".js"));

@@ -8,7 +8,7 @@ import { connectionUri, renderBranch, renderBranchAnnotation, renderDatabase, re
 import type { BranchRecord, EndpointData, ProjectRecord } from "../store";
 import { computeUnit, endpointSettings, endpointType, isoDateTime, neonName, parseRequest, provisioner, queryBoolean, queryLimit, queryObject, resourceId, suspendTimeoutSeconds } from "../validation";
 import type { World } from "../world";
-import type { RouteDefinition } from "./types";
+import { route, type RouteDefinition } from "./types";
 
 /** Neon caps branch expiry at 30 days ahead. */
 const maxExpirySeconds = 30 * 24 * 3600;
@@ -22,7 +22,7 @@ const branchEndpointOptions = z.object({
   suspend_timeout_seconds: suspendTimeoutSeconds.optional(),
 });
 
-const createBranchBody = z.object({
+export const createBranchBody = z.object({
   branch: z
     .object({
       parent_id: resourceId.optional(),
@@ -38,7 +38,7 @@ const createBranchBody = z.object({
   endpoints: z.array(branchEndpointOptions).optional(),
 });
 
-const updateBranchBody = z.object({
+export const updateBranchBody = z.object({
   branch: z.object({
     name: neonName(256).optional(),
     protected: z.boolean().optional(),
@@ -46,7 +46,7 @@ const updateBranchBody = z.object({
   }),
 });
 
-const listBranchesQuery = z.object({
+export const listBranchesQuery = z.object({
   search: z.string().optional(),
   sort_by: z.enum(["name", "created_at", "updated_at"]).optional(),
   cursor: z.string().optional(),
@@ -105,10 +105,9 @@ function resolveBranchPoint(
 }
 
 export const branchRoutes: RouteDefinition[] = [
-  {
+  route("listProjectBranches")({
     method: "GET",
     path: "/projects/{project_id}/branches",
-    operationId: "listProjectBranches",
     handle({ world, params, query }) {
       const record = world.project(params.project_id);
       const q = parseRequest(listBranchesQuery, queryObject(query), "");
@@ -137,11 +136,10 @@ export const branchRoutes: RouteDefinition[] = [
       const annotations = Object.fromEntries(page.map((b) => [b.branch.id, renderBranchAnnotation(b)]));
       return { status: 200, body: { branches: page.map(renderBranch), annotations, pagination } };
     },
-  },
-  {
+  }),
+  route("createProjectBranch")({
     method: "POST",
     path: "/projects/{project_id}/branches",
-    operationId: "createProjectBranch",
     locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
@@ -202,11 +200,11 @@ export const branchRoutes: RouteDefinition[] = [
       for (const ep of endpoints) record.endpoints[ep.id] = ep;
       const ops: NewOperation[] = [
         { action: "create_branch", branchId: branch.branch.id, effects: [{ kind: "branch_ready", branchId: branch.branch.id }] },
-        ...endpoints.map((ep) => ({
+        ...endpoints.map((ep): NewOperation => ({
           action: "start_compute",
           branchId: branch.branch.id,
           endpointId: ep.id,
-          effects: [{ kind: "endpoint_state" as const, endpointId: ep.id, state: "active" as const }],
+          effects: [{ kind: "endpoint_state", endpointId: ep.id, state: "active" }],
         })),
       ];
       const operations = world.schedule(record, ops);
@@ -244,21 +242,19 @@ export const branchRoutes: RouteDefinition[] = [
         },
       };
     },
-  },
-  {
+  }),
+  route("getProjectBranch")({
     method: "GET",
     path: "/projects/{project_id}/branches/{branch_id}",
-    operationId: "getProjectBranch",
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const branch = world.branch(record, params.branch_id);
       return { status: 200, body: { branch: renderBranch(branch), annotation: renderBranchAnnotation(branch) } };
     },
-  },
-  {
+  }),
+  route("updateProjectBranch")({
     method: "PATCH",
     path: "/projects/{project_id}/branches/{branch_id}",
-    operationId: "updateProjectBranch",
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
       const branch = world.branch(record, params.branch_id);
@@ -281,11 +277,10 @@ export const branchRoutes: RouteDefinition[] = [
       b.updated_at = world.nowIso();
       return { status: 200, body: { branch: renderBranch(branch), operations: [] } };
     },
-  },
-  {
+  }),
+  route("deleteProjectBranch")({
     method: "DELETE",
     path: "/projects/{project_id}/branches/{branch_id}",
-    operationId: "deleteProjectBranch",
     locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
@@ -304,17 +299,16 @@ export const branchRoutes: RouteDefinition[] = [
       for (const ep of endpoints) delete record.endpoints[ep.id];
       delete record.branches[branch.branch.id];
       const operations = world.schedule(record, [
-        ...endpoints.map((ep) => ({ action: "suspend_compute", branchId: branch.branch.id, endpointId: ep.id })),
+        ...endpoints.map((ep): NewOperation => ({ action: "suspend_compute", branchId: branch.branch.id, endpointId: ep.id })),
         { action: "delete_timeline", branchId: branch.branch.id },
       ]);
       const t = world.now();
       return { status: 200, body: { branch: renderBranch(branch), operations: operations.map((o) => renderOperation(o, t)) } };
     },
-  },
-  {
+  }),
+  route("setDefaultProjectBranch")({
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/set_as_default",
-    operationId: "setDefaultProjectBranch",
     locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
@@ -333,18 +327,17 @@ export const branchRoutes: RouteDefinition[] = [
       branch.branch.updated_at = now;
       return { status: 200, body: { branch: renderBranch(branch), operations: [] } };
     },
-  },
-  {
+  }),
+  route("listProjectBranchEndpoints")({
     method: "GET",
     path: "/projects/{project_id}/branches/{branch_id}/endpoints",
-    operationId: "listProjectBranchEndpoints",
     handle({ world, params }) {
       const record = world.project(params.project_id);
       world.branch(record, params.branch_id);
       const endpoints = Object.values(record.endpoints).filter((e) => e.branch_id === params.branch_id);
       return { status: 200, body: { endpoints: endpoints.map((e) => renderEndpoint(world, e)) } };
     },
-  },
+  }),
 ];
 
 function encodeCursor(key: [string, string], sortBy: string, order: string): string {

@@ -9,7 +9,7 @@ import { readWriteEndpoint } from "../render";
 import type { BranchRecord, DataApiRecord, ProjectRecord } from "../store";
 import { parseRequest } from "../validation";
 import type { World } from "../world";
-import type { RouteDefinition } from "./types";
+import { route, type RouteDefinition } from "./types";
 
 const settings = z.object({
   db_aggregates_enabled: z.boolean().optional(),
@@ -24,7 +24,7 @@ const settings = z.object({
   server_timing_enabled: z.boolean().optional(),
 });
 
-const createBody = z.object({
+export const createBody = z.object({
   auth_provider: z.enum(["neon_auth", "external"]).optional(),
   jwks_url: z.string().refine((s) => URL.canParse(s), "must be a URI").optional(),
   provider_name: z.string().optional(),
@@ -34,7 +34,7 @@ const createBody = z.object({
   settings: settings.optional(),
 });
 
-const updateBody = z.object({ settings: settings.optional() });
+export const updateBody = z.object({ settings: settings.optional() });
 
 const path = "/projects/{project_id}/branches/{branch_id}/data-api/{database_name}";
 
@@ -52,10 +52,9 @@ function instance(branch: BranchRecord, database: string): DataApiRecord {
 }
 
 export const dataApiRoutes: RouteDefinition[] = [
-  {
+  route("createProjectBranchDataAPI")({
     method: "POST",
     path,
-    operationId: "createProjectBranchDataAPI",
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
       const req = parseRequest(createBody, body ?? {}, "");
@@ -83,37 +82,34 @@ export const dataApiRoutes: RouteDefinition[] = [
       };
       return { status: 201, body: { url } };
     },
-  },
-  {
+  }),
+  route("getProjectBranchDataAPI")({
     method: "GET",
     path,
-    operationId: "getProjectBranchDataAPI",
     handle({ world, params }) {
       const api = instance(locate(world, params).branch, params.database_name);
       const schemas = (api.settings.db_schemas as string[] | undefined) ?? ["public"];
       return { status: 200, body: { url: api.url, status: api.status, settings: api.settings, available_schemas: schemas } };
     },
-  },
-  {
+  }),
+  route("updateProjectBranchDataAPI")({
     method: "PATCH",
     path,
-    operationId: "updateProjectBranchDataAPI",
     handle({ world, params, body }) {
       const api = instance(locate(world, params).branch, params.database_name);
       const req = parseRequest(updateBody, body ?? {}, "");
       if (req.settings) api.settings = { ...api.settings, ...req.settings };
       return { status: 201, body: {} };
     },
-  },
-  {
+  }),
+  route("deleteProjectBranchDataAPI")({
     method: "DELETE",
     path,
-    operationId: "deleteProjectBranchDataAPI",
     handle({ world, params }) {
       const { branch } = locate(world, params);
       instance(branch, params.database_name);
       delete branch.dataApis[params.database_name];
       return { status: 200, body: {} };
     },
-  },
+  }),
 ];

@@ -7,7 +7,7 @@ import { readWriteEndpoint, renderEndpoint } from "../render";
 import type { EndpointData, ProjectRecord } from "../store";
 import { computeUnit, endpointSettings, endpointType, neonName, parseRequest, provisioner, resourceId, suspendTimeoutSeconds } from "../validation";
 import type { World } from "../world";
-import type { RouteDefinition } from "./types";
+import { route, type RouteDefinition } from "./types";
 
 const endpointFields = {
   autoscaling_limit_min_cu: computeUnit.optional(),
@@ -22,11 +22,11 @@ const endpointFields = {
   name: neonName(64).optional(),
 };
 
-const createEndpointBody = z.object({
+export const createEndpointBody = z.object({
   endpoint: z.object({ branch_id: resourceId, region_id: z.string().optional(), type: endpointType, ...endpointFields }),
 });
 
-const updateEndpointBody = z.object({
+export const updateEndpointBody = z.object({
   endpoint: z.object({ branch_id: resourceId.optional(), ...endpointFields }),
 });
 
@@ -51,19 +51,17 @@ function respond(world: World, record: ProjectRecord, ep: EndpointData, ops: New
 }
 
 export const endpointRoutes: RouteDefinition[] = [
-  {
+  route("listProjectEndpoints")({
     method: "GET",
     path: "/projects/{project_id}/endpoints",
-    operationId: "listProjectEndpoints",
     handle({ world, params }) {
       const record = world.project(params.project_id);
       return { status: 200, body: { endpoints: Object.values(record.endpoints).map((e) => renderEndpoint(world, e)) } };
     },
-  },
-  {
+  }),
+  route("createProjectEndpoint")({
     method: "POST",
     path: "/projects/{project_id}/endpoints",
-    operationId: "createProjectEndpoint",
     locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
@@ -99,20 +97,18 @@ export const endpointRoutes: RouteDefinition[] = [
       record.endpoints[ep.id] = ep;
       return respond(world, record, ep, ep.disabled ? [] : [startOp(ep)], 201);
     },
-  },
-  {
+  }),
+  route("getProjectEndpoint")({
     method: "GET",
     path: "/projects/{project_id}/endpoints/{endpoint_id}",
-    operationId: "getProjectEndpoint",
     handle({ world, params }) {
       const record = world.project(params.project_id);
       return { status: 200, body: { endpoint: renderEndpoint(world, endpoint(world, record, params.endpoint_id)) } };
     },
-  },
-  {
+  }),
+  route("updateProjectEndpoint")({
     method: "PATCH",
     path: "/projects/{project_id}/endpoints/{endpoint_id}",
-    operationId: "updateProjectEndpoint",
     locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
@@ -152,11 +148,10 @@ export const endpointRoutes: RouteDefinition[] = [
       if (ops.length === 0) ops.push({ action: "apply_config", branchId: ep.branch_id, endpointId: ep.id });
       return respond(world, record, ep, ops);
     },
-  },
-  {
+  }),
+  route("deleteProjectEndpoint")({
     method: "DELETE",
     path: "/projects/{project_id}/endpoints/{endpoint_id}",
-    operationId: "deleteProjectEndpoint",
     locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
@@ -165,11 +160,10 @@ export const endpointRoutes: RouteDefinition[] = [
       delete record.endpoints[ep.id];
       return respond(world, record, ep, [{ action: "suspend_compute", branchId: ep.branch_id, endpointId: ep.id }]);
     },
-  },
-  {
+  }),
+  route("startProjectEndpoint")({
     method: "POST",
     path: "/projects/{project_id}/endpoints/{endpoint_id}/start",
-    operationId: "startProjectEndpoint",
     locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
@@ -178,11 +172,10 @@ export const endpointRoutes: RouteDefinition[] = [
       ep.pending_state = "active";
       return respond(world, record, ep, [startOp(ep)]);
     },
-  },
-  {
+  }),
+  route("suspendProjectEndpoint")({
     method: "POST",
     path: "/projects/{project_id}/endpoints/{endpoint_id}/suspend",
-    operationId: "suspendProjectEndpoint",
     locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
@@ -190,11 +183,10 @@ export const endpointRoutes: RouteDefinition[] = [
       ep.pending_state = "idle";
       return respond(world, record, ep, [suspendOp(ep)]);
     },
-  },
-  {
+  }),
+  route("restartProjectEndpoint")({
     method: "POST",
     path: "/projects/{project_id}/endpoints/{endpoint_id}/restart",
-    operationId: "restartProjectEndpoint",
     locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
@@ -203,5 +195,5 @@ export const endpointRoutes: RouteDefinition[] = [
       ep.pending_state = "active";
       return respond(world, record, ep, [suspendOp(ep), startOp(ep)]);
     },
-  },
+  }),
 ];

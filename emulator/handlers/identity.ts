@@ -3,26 +3,24 @@ import { z } from "zod";
 import { apiErrors } from "../errors";
 import { planLimitsFor } from "../seed";
 import { parseRequest, resourceId } from "../validation";
-import type { RouteDefinition } from "./types";
+import { route, type RouteDefinition } from "./types";
 
-const transferBody = z.object({
+export const transferBody = z.object({
   destination_org_id: resourceId,
   project_ids: z.array(resourceId).min(1).max(400),
 });
 
 export const identityRoutes: RouteDefinition[] = [
-  {
+  route("getAuthDetails")({
     method: "GET",
     path: "/auth",
-    operationId: "getAuthDetails",
     handle({ world }) {
       return { status: 200, body: { account_id: world.state.user.id, auth_method: "api_key_user" } };
     },
-  },
-  {
+  }),
+  route("getCurrentUserInfo")({
     method: "GET",
     path: "/users/me",
-    operationId: "getCurrentUserInfo",
     handle({ world }) {
       const u = world.state.user;
       return {
@@ -43,27 +41,24 @@ export const identityRoutes: RouteDefinition[] = [
         },
       };
     },
-  },
-  {
+  }),
+  route("getCurrentUserOrganizations")({
     method: "GET",
     path: "/users/me/organizations",
-    operationId: "getCurrentUserOrganizations",
     handle({ world }) {
       return { status: 200, body: { organizations: Object.values(world.state.organizations) } };
     },
-  },
-  {
+  }),
+  route("getOrganization")({
     method: "GET",
     path: "/organizations/{org_id}",
-    operationId: "getOrganization",
     handle({ world, params }) {
       return { status: 200, body: world.organization(params.org_id) };
     },
-  },
-  {
+  }),
+  route("transferProjectsFromOrgToOrg")({
     method: "POST",
     path: "/organizations/{source_org_id}/projects/transfer",
-    operationId: "transferProjectsFromOrgToOrg",
     handle({ world, params, body }) {
       world.organization(params.source_org_id);
       const req = parseRequest(transferBody, body, "");
@@ -93,5 +88,5 @@ export const identityRoutes: RouteDefinition[] = [
       }
       return { status: 200, body: {} };
     },
-  },
+  }),
 ];

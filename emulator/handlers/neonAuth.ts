@@ -9,24 +9,26 @@ import { newAuthKey, newAuthProviderProjectId } from "../ids";
 import type { AuthIntegrationRecord, AuthOAuthProvider, BranchRecord } from "../store";
 import { parseRequest } from "../validation";
 import type { World } from "../world";
-import type { RouteDefinition } from "./types";
+import type { NeonSchema } from "../../spec/types";
+import { asSpecified } from "../specShape";
+import { route, type RouteDefinition } from "./types";
 
 const authProvider = z.enum(["mock", "stack", "stack_v2", "better_auth"]);
 const oauthProviderId = z.enum(["google", "github", "microsoft", "vercel"]);
 const uri = z.string().refine((s) => URL.canParse(s), "must be a URI");
 
-const enableBody = z.object({ auth_provider: authProvider, database_name: z.string().min(1).optional() });
-const disableBody = z.object({ delete_data: z.boolean().optional() });
-const addOAuthBody = z.object({
+export const enableBody = z.object({ auth_provider: authProvider, database_name: z.string().min(1).optional() });
+export const disableBody = z.object({ delete_data: z.boolean().optional() });
+export const addOAuthBody = z.object({
   id: oauthProviderId,
   client_id: z.string().min(1).optional(),
   client_secret: z.string().min(1).optional(),
   microsoft_tenant_id: z.string().optional(),
 });
-const updateOAuthBody = addOAuthBody.omit({ id: true });
-const addDomainBody = z.object({ domain: uri, auth_provider: authProvider });
-const deleteDomainsBody = z.object({ auth_provider: authProvider, domains: z.array(z.object({ domain: uri })) });
-const allowLocalhostBody = z.object({ allow_localhost: z.boolean() });
+export const updateOAuthBody = addOAuthBody.omit({ id: true });
+export const addDomainBody = z.object({ domain: uri, auth_provider: authProvider });
+export const deleteDomainsBody = z.object({ auth_provider: authProvider, domains: z.array(z.object({ domain: uri })) });
+export const allowLocalhostBody = z.object({ allow_localhost: z.boolean() });
 
 const base = "/projects/{project_id}/branches/{branch_id}/auth";
 
@@ -41,12 +43,12 @@ function integration(branch: BranchRecord): AuthIntegrationRecord {
 }
 
 /** What GET returns for a provider: never the client secret. */
-function renderProvider(p: AuthOAuthProvider): Record<string, unknown> {
-  return { id: p.id, type: p.type, ...(p.client_id ? { client_id: p.client_id } : {}) };
+function renderProvider(p: AuthOAuthProvider): NeonSchema<"NeonAuthOauthProvider"> {
+  return asSpecified("NeonAuthOauthProvider", { id: p.id, type: p.type, ...(p.client_id ? { client_id: p.client_id } : {}) });
 }
 
-function renderIntegration(a: AuthIntegrationRecord): Record<string, unknown> {
-  return {
+function renderIntegration(a: AuthIntegrationRecord): NeonSchema<"NeonAuthIntegration"> {
+  return asSpecified("NeonAuthIntegration", {
     auth_provider: a.auth_provider,
     auth_provider_project_id: a.auth_provider_project_id,
     branch_id: a.branch_id,
@@ -56,14 +58,13 @@ function renderIntegration(a: AuthIntegrationRecord): Record<string, unknown> {
     jwks_url: a.jwks_url,
     base_url: a.base_url,
     ...(a.name ? { name: a.name } : {}),
-  };
+  });
 }
 
 export const neonAuthRoutes: RouteDefinition[] = [
-  {
+  route("createNeonAuth")({
     method: "POST",
     path: base,
-    operationId: "createNeonAuth",
     handle({ world, params, body }) {
       const { branch } = locate(world, params);
       const req = parseRequest(enableBody, body, "");
@@ -101,19 +102,17 @@ export const neonAuthRoutes: RouteDefinition[] = [
         },
       };
     },
-  },
-  {
+  }),
+  route("getNeonAuth")({
     method: "GET",
     path: base,
-    operationId: "getNeonAuth",
     handle({ world, params }) {
       return { status: 200, body: renderIntegration(integration(locate(world, params).branch)) };
     },
-  },
-  {
+  }),
+  route("disableNeonAuth")({
     method: "DELETE",
     path: base,
-    operationId: "disableNeonAuth",
     handle({ world, params, body }) {
       const { branch } = locate(world, params);
       parseRequest(disableBody, body ?? {}, "");
@@ -121,19 +120,17 @@ export const neonAuthRoutes: RouteDefinition[] = [
       delete branch.auth;
       return { status: 200 };
     },
-  },
-  {
+  }),
+  route("listBranchNeonAuthOauthProviders")({
     method: "GET",
     path: `${base}/oauth_providers`,
-    operationId: "listBranchNeonAuthOauthProviders",
     handle({ world, params }) {
       return { status: 200, body: { providers: integration(locate(world, params).branch).oauth_providers.map(renderProvider) } };
     },
-  },
-  {
+  }),
+  route("addBranchNeonAuthOauthProvider")({
     method: "POST",
     path: `${base}/oauth_providers`,
-    operationId: "addBranchNeonAuthOauthProvider",
     handle({ world, params, body }) {
       const auth = integration(locate(world, params).branch);
       const req = parseRequest(addOAuthBody, body, "");
@@ -151,11 +148,10 @@ export const neonAuthRoutes: RouteDefinition[] = [
       auth.oauth_providers.push(provider);
       return { status: 200, body: renderProvider(provider) };
     },
-  },
-  {
+  }),
+  route("updateBranchNeonAuthOauthProvider")({
     method: "PATCH",
     path: `${base}/oauth_providers/{oauth_provider_id}`,
-    operationId: "updateBranchNeonAuthOauthProvider",
     handle({ world, params, body }) {
       const auth = integration(locate(world, params).branch);
       const provider = auth.oauth_providers.find((p) => p.id === params.oauth_provider_id);
@@ -173,11 +169,10 @@ export const neonAuthRoutes: RouteDefinition[] = [
       provider.type = provider.client_id ? "standard" : "shared";
       return { status: 200, body: renderProvider(provider) };
     },
-  },
-  {
+  }),
+  route("deleteBranchNeonAuthOauthProvider")({
     method: "DELETE",
     path: `${base}/oauth_providers/{oauth_provider_id}`,
-    operationId: "deleteBranchNeonAuthOauthProvider",
     handle({ world, params }) {
       const auth = integration(locate(world, params).branch);
       const at = auth.oauth_providers.findIndex((p) => p.id === params.oauth_provider_id);
@@ -185,30 +180,27 @@ export const neonAuthRoutes: RouteDefinition[] = [
       auth.oauth_providers.splice(at, 1);
       return { status: 200 };
     },
-  },
-  {
+  }),
+  route("listBranchNeonAuthTrustedDomains")({
     method: "GET",
     path: `${base}/domains`,
-    operationId: "listBranchNeonAuthTrustedDomains",
     handle({ world, params }) {
       return { status: 200, body: { domains: integration(locate(world, params).branch).domains } };
     },
-  },
-  {
+  }),
+  route("addBranchNeonAuthTrustedDomain")({
     method: "POST",
     path: `${base}/domains`,
-    operationId: "addBranchNeonAuthTrustedDomain",
     handle({ world, params, body }) {
       const auth = integration(locate(world, params).branch);
       const req = parseRequest(addDomainBody, body, "");
       if (!auth.domains.some((d) => d.domain === req.domain)) auth.domains.push({ domain: req.domain, auth_provider: req.auth_provider });
       return { status: 201 };
     },
-  },
-  {
+  }),
+  route("deleteBranchNeonAuthTrustedDomain")({
     method: "DELETE",
     path: `${base}/domains`,
-    operationId: "deleteBranchNeonAuthTrustedDomain",
     handle({ world, params, body }) {
       const auth = integration(locate(world, params).branch);
       const req = parseRequest(deleteDomainsBody, body, "");
@@ -216,23 +208,21 @@ export const neonAuthRoutes: RouteDefinition[] = [
       auth.domains = auth.domains.filter((d) => !remove.has(d.domain));
       return { status: 200 };
     },
-  },
-  {
+  }),
+  route("getNeonAuthAllowLocalhost")({
     method: "GET",
     path: `${base}/allow_localhost`,
-    operationId: "getNeonAuthAllowLocalhost",
     handle({ world, params }) {
       return { status: 200, body: { allow_localhost: integration(locate(world, params).branch).allow_localhost } };
     },
-  },
-  {
+  }),
+  route("updateNeonAuthAllowLocalhost")({
     method: "PATCH",
     path: `${base}/allow_localhost`,
-    operationId: "updateNeonAuthAllowLocalhost",
     handle({ world, params, body }) {
       const auth = integration(locate(world, params).branch);
       auth.allow_localhost = parseRequest(allowLocalhostBody, body, "").allow_localhost;
       return { status: 200, body: { allow_localhost: auth.allow_localhost } };
     },
-  },
+  }),
 ];

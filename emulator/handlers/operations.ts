@@ -3,15 +3,14 @@ import { z } from "zod";
 import { apiErrors } from "../errors";
 import { renderOperation } from "../operations";
 import { parseRequest, queryLimit, queryObject } from "../validation";
-import type { RouteDefinition } from "./types";
+import { route, type RouteDefinition } from "./types";
 
-const listOperationsQuery = z.object({ cursor: z.string().optional(), limit: queryLimit(1000).optional() });
+export const listOperationsQuery = z.object({ cursor: z.string().optional(), limit: queryLimit(1000).optional() });
 
 export const operationRoutes: RouteDefinition[] = [
-  {
+  route("listProjectOperations")({
     method: "GET",
     path: "/projects/{project_id}/operations",
-    operationId: "listProjectOperations",
     handle({ world, params, query }) {
       const record = world.project(params.project_id);
       const q = parseRequest(listOperationsQuery, queryObject(query), "");
@@ -32,16 +31,15 @@ export const operationRoutes: RouteDefinition[] = [
         body: { operations: page.map((o) => renderOperation(o, t)), ...(cursor ? { pagination: { cursor } } : {}) },
       };
     },
-  },
-  {
+  }),
+  route("getProjectOperation")({
     method: "GET",
     path: "/projects/{project_id}/operations/{operation_id}",
-    operationId: "getProjectOperation",
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const op = record.operations.find((o) => o.id === params.operation_id);
       if (!op) throw apiErrors.notFound("operation", params.operation_id);
       return { status: 200, body: { operation: renderOperation(op, world.now()) } };
     },
-  },
+  }),
 ];

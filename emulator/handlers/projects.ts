@@ -7,9 +7,9 @@ import { renderOperation } from "../operations";
 import { connectionUri, readWriteEndpoint, renderBranch, renderDatabase, renderEndpoint, renderProject, renderProjectListItem, renderRole } from "../render";
 import { planLimitsFor, regions } from "../seed";
 import { dict, type JsonObject, type ProjectRecord } from "../store";
-import { computeUnit, neonName, parseRequest, pgIdentifier, provisioner, queryBoolean, queryLimit, queryObject, resourceId, stringMap, suspendTimeoutSeconds } from "../validation";
+import { computeUnit, neonName, parseRequest, pgIdentifier, provisioner, queryBoolean, queryInteger, queryLimit, queryObject, resourceId, stringMap, suspendTimeoutSeconds } from "../validation";
 import type { World } from "../world";
-import type { RouteDefinition } from "./types";
+import { route, type RouteDefinition } from "./types";
 
 const projectSettings = z.object({
   quota: z
@@ -49,7 +49,7 @@ const defaultEndpointSettings = z.object({
 
 const historyRetention = z.number().int().min(0).max(2592000);
 
-const createProjectBody = z.object({
+export const createProjectBody = z.object({
   project: z.object({
     name: neonName(256).optional(),
     region_id: z.string().optional(),
@@ -73,7 +73,7 @@ const createProjectBody = z.object({
   }),
 });
 
-const updateProjectBody = z.object({
+export const updateProjectBody = z.object({
   project: z.object({
     name: neonName(256).optional(),
     settings: projectSettings.optional(),
@@ -82,16 +82,17 @@ const updateProjectBody = z.object({
   }),
 });
 
-const listProjectsQuery = z.object({
+export const listProjectsQuery = z.object({
   cursor: z.string().optional(),
   limit: queryLimit(400).optional(),
   search: z.string().optional(),
   org_id: z.string().optional(),
-  timeout: z.string().optional(),
+  /** Milliseconds Neon may spend listing; the local Neon API answers at once, but checks it as Neon does. */
+  timeout: queryInteger.optional(),
   recoverable: queryBoolean.optional(),
 });
 
-const connectionUriQuery = z.object({
+export const connectionUriQuery = z.object({
   database_name: z.string().min(1),
   role_name: z.string().min(1),
   branch_id: z.string().optional(),
@@ -123,10 +124,9 @@ function compareText(a: string, b: string): number {
 }
 
 export const projectRoutes: RouteDefinition[] = [
-  {
+  route("listProjects")({
     method: "GET",
     path: "/projects",
-    operationId: "listProjects",
     handle({ world, query }) {
       const q = parseRequest(listProjectsQuery, queryObject(query), "");
       const limit = q.limit ?? 10;
@@ -162,11 +162,10 @@ export const projectRoutes: RouteDefinition[] = [
         },
       };
     },
-  },
-  {
+  }),
+  route("createProject")({
     method: "POST",
     path: "/projects",
-    operationId: "createProject",
     handle({ world, body }) {
       const req = parseRequest(createProjectBody, body, "").project;
       const orgId = req.org_id ?? Object.keys(world.state.organizations)[0];
@@ -253,19 +252,17 @@ export const projectRoutes: RouteDefinition[] = [
         },
       };
     },
-  },
-  {
+  }),
+  route("getProject")({
     method: "GET",
     path: "/projects/{project_id}",
-    operationId: "getProject",
     handle({ world, params }) {
       return { status: 200, body: { project: renderProject(world, world.project(params.project_id)) } };
     },
-  },
-  {
+  }),
+  route("updateProject")({
     method: "PATCH",
     path: "/projects/{project_id}",
-    operationId: "updateProject",
     locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
@@ -294,22 +291,20 @@ export const projectRoutes: RouteDefinition[] = [
       const t = world.now();
       return { status: 200, body: { project: renderProject(world, record), operations: operations.map((o) => renderOperation(o, t)) } };
     },
-  },
-  {
+  }),
+  route("deleteProject")({
     method: "DELETE",
     path: "/projects/{project_id}",
-    operationId: "deleteProject",
     handle({ world, params }) {
       const record = world.project(params.project_id);
       const rendered = renderProject(world, record);
       delete world.state.projects[params.project_id];
       return { status: 200, body: { project: rendered } };
     },
-  },
-  {
+  }),
+  route("getConnectionURI")({
     method: "GET",
     path: "/projects/{project_id}/connection_uri",
-    operationId: "getConnectionURI",
     handle({ world, params, query }) {
       const record = world.project(params.project_id);
       const q = parseRequest(connectionUriQuery, queryObject(query), "");
@@ -323,5 +318,5 @@ export const projectRoutes: RouteDefinition[] = [
       const host = world.endpointHost(endpoint.id, endpoint.region_id, q.pooled === true);
       return { status: 200, body: { uri: connectionUri(host, role, q.database_name, world.postgresAddress) } };
     },
-  },
+  }),
 ];

@@ -8,13 +8,13 @@ import { renderDatabase, renderRole } from "../render";
 import type { BranchRecord, ProjectRecord } from "../store";
 import { parseRequest, pgIdentifier } from "../validation";
 import type { World } from "../world";
-import type { RouteDefinition } from "./types";
+import { route, type RouteDefinition } from "./types";
 
 const identifier = pgIdentifier;
 
-const createRoleBody = z.object({ role: z.object({ name: identifier, no_login: z.boolean().optional() }) });
-const createDatabaseBody = z.object({ database: z.object({ name: identifier, owner_name: identifier }) });
-const updateDatabaseBody = z.object({ database: z.object({ name: identifier.optional(), owner_name: identifier.optional() }) });
+export const createRoleBody = z.object({ role: z.object({ name: identifier, no_login: z.boolean().optional() }) });
+export const createDatabaseBody = z.object({ database: z.object({ name: identifier, owner_name: identifier }) });
+export const updateDatabaseBody = z.object({ database: z.object({ name: identifier.optional(), owner_name: identifier.optional() }) });
 
 /** Role and database changes are applied to the branch's computes by an apply_config operation. */
 function applyConfig(world: World, record: ProjectRecord, branch: BranchRecord) {
@@ -35,19 +35,17 @@ function locate(world: World, params: Record<string, string>) {
 }
 
 export const roleAndDatabaseRoutes: RouteDefinition[] = [
-  {
+  route("listProjectBranchRoles")({
     method: "GET",
     path: "/projects/{project_id}/branches/{branch_id}/roles",
-    operationId: "listProjectBranchRoles",
     handle({ world, params }) {
       const { branch } = locate(world, params);
       return { status: 200, body: { roles: Object.values(branch.roles).map((r) => renderRole(r)) } };
     },
-  },
-  {
+  }),
+  route("createProjectBranchRole")({
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/roles",
-    operationId: "createProjectBranchRole",
     locksProject: true,
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
@@ -57,22 +55,20 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       branch.roles[role.name] = role;
       return { status: 201, body: { role: renderRole(role, role.authentication_method === "password"), operations: applyConfig(world, record, branch) } };
     },
-  },
-  {
+  }),
+  route("getProjectBranchRole")({
     method: "GET",
     path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}",
-    operationId: "getProjectBranchRole",
     handle({ world, params }) {
       const { branch } = locate(world, params);
       const role = branch.roles[params.role_name];
       if (!role) throw apiErrors.notFound("role", params.role_name);
       return { status: 200, body: { role: renderRole(role) } };
     },
-  },
-  {
+  }),
+  route("deleteProjectBranchRole")({
     method: "DELETE",
     path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}",
-    operationId: "deleteProjectBranchRole",
     locksProject: true,
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
@@ -85,11 +81,10 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       delete branch.roles[role.name];
       return { status: 200, body: { role: renderRole(role), operations: applyConfig(world, record, branch) } };
     },
-  },
-  {
+  }),
+  route("getProjectBranchRolePassword")({
     method: "GET",
     path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}/reveal_password",
-    operationId: "getProjectBranchRolePassword",
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
       const role = branch.roles[params.role_name];
@@ -97,11 +92,10 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       if (!record.project.store_passwords) throw apiErrors.preconditionFailed("storing passwords is disabled for this project");
       return { status: 200, body: { password: role.password } };
     },
-  },
-  {
+  }),
+  route("resetProjectBranchRolePassword")({
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/roles/{role_name}/reset_password",
-    operationId: "resetProjectBranchRolePassword",
     locksProject: true,
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
@@ -111,20 +105,18 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       role.updated_at = world.nowIso();
       return { status: 200, body: { role: renderRole(role, true), operations: applyConfig(world, record, branch) } };
     },
-  },
-  {
+  }),
+  route("listProjectBranchDatabases")({
     method: "GET",
     path: "/projects/{project_id}/branches/{branch_id}/databases",
-    operationId: "listProjectBranchDatabases",
     handle({ world, params }) {
       const { branch } = locate(world, params);
       return { status: 200, body: { databases: Object.values(branch.databases).map(renderDatabase) } };
     },
-  },
-  {
+  }),
+  route("createProjectBranchDatabase")({
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/databases",
-    operationId: "createProjectBranchDatabase",
     locksProject: true,
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
@@ -135,22 +127,20 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       branch.databases[db.name] = db;
       return { status: 201, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
     },
-  },
-  {
+  }),
+  route("getProjectBranchDatabase")({
     method: "GET",
     path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}",
-    operationId: "getProjectBranchDatabase",
     handle({ world, params }) {
       const { branch } = locate(world, params);
       const db = branch.databases[params.database_name];
       if (!db) throw apiErrors.notFound("database", params.database_name);
       return { status: 200, body: { database: renderDatabase(db) } };
     },
-  },
-  {
+  }),
+  route("updateProjectBranchDatabase")({
     method: "PATCH",
     path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}",
-    operationId: "updateProjectBranchDatabase",
     locksProject: true,
     handle({ world, params, body }) {
       const { record, branch } = locate(world, params);
@@ -180,11 +170,10 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       db.updated_at = world.nowIso();
       return { status: 200, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
     },
-  },
-  {
+  }),
+  route("deleteProjectBranchDatabase")({
     method: "DELETE",
     path: "/projects/{project_id}/branches/{branch_id}/databases/{database_name}",
-    operationId: "deleteProjectBranchDatabase",
     locksProject: true,
     handle({ world, params }) {
       const { record, branch } = locate(world, params);
@@ -195,5 +184,5 @@ export const roleAndDatabaseRoutes: RouteDefinition[] = [
       delete branch.dataApis[db.name];
       return { status: 200, body: { database: renderDatabase(db), operations: applyConfig(world, record, branch) } };
     },
-  },
+  }),
 ];

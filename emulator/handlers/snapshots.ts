@@ -18,26 +18,26 @@ import { dict, type BranchRecord, type ProjectRecord } from "../store";
 import { isoDateTime, neonName, parseRequest, queryObject } from "../validation";
 import type { World } from "../world";
 import { assertUniqueBranchName } from "./branches";
-import type { RouteDefinition } from "./types";
+import { route, type RouteDefinition } from "./types";
 
-const createSnapshotQuery = z.object({
+export const createSnapshotQuery = z.object({
   lsn: z.string().optional(),
   timestamp: isoDateTime.optional(),
   name: neonName(256).optional(),
   expires_at: isoDateTime.optional(),
 });
 
-const updateSnapshotBody = z.object({
+export const updateSnapshotBody = z.object({
   snapshot: z.object({ name: neonName(256).optional(), expires_at: isoDateTime.nullable().optional() }),
 });
 
-const restoreBody = z.object({
+export const restoreBody = z.object({
   name: neonName(256).optional(),
   target_branch_id: z.string().optional(),
   finalize_restore: z.boolean().optional(),
 });
 
-const finalizeBody = z.object({ name: neonName(256).optional() });
+export const finalizeBody = z.object({ name: neonName(256).optional() });
 
 /** Neon deletes a snapshot automatically at its `expires_at`; here it goes when next looked at. */
 function dropExpiredSnapshots(world: World, record: ProjectRecord): void {
@@ -124,10 +124,9 @@ function finalizeRestore(world: World, record: ProjectRecord, restored: BranchRe
 }
 
 export const snapshotRoutes: RouteDefinition[] = [
-  {
+  route("createSnapshot")({
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/snapshot",
-    operationId: "createSnapshot",
     locksProject: true,
     handle({ world, params, query }) {
       const record = world.project(params.project_id);
@@ -172,21 +171,19 @@ export const snapshotRoutes: RouteDefinition[] = [
       const t = world.now();
       return { status: 200, body: { snapshot: renderSnapshot(record.snapshots[id]), operations: operations.map((o) => renderOperation(o, t)) } };
     },
-  },
-  {
+  }),
+  route("listSnapshots")({
     method: "GET",
     path: "/projects/{project_id}/snapshots",
-    operationId: "listSnapshots",
     handle({ world, params }) {
       const record = world.project(params.project_id);
       dropExpiredSnapshots(world, record);
       return { status: 200, body: { snapshots: Object.values(record.snapshots).map(renderSnapshot) } };
     },
-  },
-  {
+  }),
+  route("updateSnapshot")({
     method: "PATCH",
     path: "/projects/{project_id}/snapshots/{snapshot_id}",
-    operationId: "updateSnapshot",
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
       const snap = snapshot(world, record, params.snapshot_id);
@@ -197,11 +194,10 @@ export const snapshotRoutes: RouteDefinition[] = [
       else if (req.expires_at !== undefined) snap.expires_at = req.expires_at;
       return { status: 200, body: { snapshot: renderSnapshot(snap) } };
     },
-  },
-  {
+  }),
+  route("deleteSnapshot")({
     method: "DELETE",
     path: "/projects/{project_id}/snapshots/{snapshot_id}",
-    operationId: "deleteSnapshot",
     locksProject: true,
     handle({ world, params }) {
       const record = world.project(params.project_id);
@@ -211,11 +207,10 @@ export const snapshotRoutes: RouteDefinition[] = [
       const t = world.now();
       return { status: 202, body: { operations: operations.map((o) => renderOperation(o, t)) } };
     },
-  },
-  {
+  }),
+  route("restoreSnapshot")({
     method: "POST",
     path: "/projects/{project_id}/snapshots/{snapshot_id}/restore",
-    operationId: "restoreSnapshot",
     locksProject: true,
     handle({ world, params, query, body }) {
       const record = world.project(params.project_id);
@@ -255,11 +250,10 @@ export const snapshotRoutes: RouteDefinition[] = [
         },
       };
     },
-  },
-  {
+  }),
+  route("finalizeRestoreBranch")({
     method: "POST",
     path: "/projects/{project_id}/branches/{branch_id}/finalize_restore",
-    operationId: "finalizeRestoreBranch",
     locksProject: true,
     handle({ world, params, body }) {
       const record = world.project(params.project_id);
@@ -280,5 +274,5 @@ export const snapshotRoutes: RouteDefinition[] = [
       const t = world.now();
       return { status: 200, body: { operations: operations.map((o) => renderOperation(o, t)) } };
     },
-  },
+  }),
 ];

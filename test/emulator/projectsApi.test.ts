@@ -119,6 +119,11 @@ describe("local Neon API: project listing", () => {
     assertError(await call(neon, "GET", "/projects?limit=401"), 400, "limit");
     assertError(await call(neon, "GET", "/projects?limit=ten"), 400, "limit");
   });
+
+  it("reads timeout as the integer (milliseconds) Neon's spec makes it, refusing other text with a 400 naming timeout", async () => {
+    assert.equal((await call(neon, "GET", "/projects?timeout=5000")).status, 200);
+    assertError(await call(neon, "GET", "/projects?timeout=soon"), 400, "timeout");
+  });
 });
 
 describe("local Neon API: creating projects", () => {

@@ -13,7 +13,7 @@ import type { NeonAuthProvider } from "../../client/requests";
 import type { NeonAuthCreated, NeonAuthIntegration } from "../../client/schemas/neonAuth";
 import { branchScopedId, branchScopeOf, resolveBranchId, resolveKnownBranchId, withBranchScope } from "../common/branchScope";
 import { checkInputs } from "../common/check";
-import { declaredKey, declaredNames, liveInputs, recordedDeclaredNames } from "../common/declared";
+import { declaredKey, liveInputs, recordedDeclaredNames } from "../common/declared";
 import { claimUnder, claimedIdOrThrow, lostAnswer, type UnknownOutcome } from "../common/ownership";
 import { ResourceInitFailure, updateStep } from "../common/initFailure";
 import { plainOutputs } from "../common/plainOutputs";

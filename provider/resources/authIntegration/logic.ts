@@ -9,6 +9,7 @@
  * `oauthProviders`) are secret outputs. Nothing here ever puts a secret into an error message.
  */
 import type { NeonAuthEnableRequest, NeonAuthOAuthProviderAddRequest, NeonAuthOAuthProviderUpdateRequest } from "../../client/requests";
+import { definedFields, sendsAnything } from "../common/requestBody";
 import type { NeonAuthCreated, NeonAuthIntegration, NeonAuthOAuthProvider } from "../../client/schemas/neonAuth";
 import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { diffDeclared, normalize, type DiffField, type DiffOutcome } from "../common/diff";
@@ -63,10 +64,7 @@ export function authIntegrationDiff(olds: Record<string, unknown>, news: Record<
 }
 
 export function authEnableBody(inputs: Pick<AuthIntegrationInputs, "authProvider" | "databaseName">): NeonAuthEnableRequest {
-  return {
-    auth_provider: inputs.authProvider ?? defaultAuthProvider,
-    ...(inputs.databaseName !== undefined ? { database_name: inputs.databaseName } : {}),
-  };
+  return definedFields<NeonAuthEnableRequest>({ auth_provider: inputs.authProvider ?? defaultAuthProvider, database_name: inputs.databaseName });
 }
 
 /** A provider as Neon lists it, reduced to what we may store in plain sight (never a client secret). */
@@ -117,10 +115,11 @@ export function oauthProviderPlan(
         plan.add.push({ id: want.id });
       }
     } else {
-      const body: { client_id?: string; client_secret?: string } = {};
-      if (want.clientId !== have.clientId) body.client_id = want.clientId;
-      if (want.clientSecret !== knownClientSecret(known, have)) body.client_secret = want.clientSecret;
-      if (Object.keys(body).length > 0) plan.update.push({ id: want.id, body });
+      const body = definedFields<NeonAuthOAuthProviderUpdateRequest>({
+        client_id: want.clientId !== have.clientId ? want.clientId : undefined,
+        client_secret: want.clientSecret !== knownClientSecret(known, have) ? want.clientSecret : undefined,
+      });
+      if (sendsAnything(body)) plan.update.push({ id: want.id, body });
     }
   }
   for (const have of live) {

@@ -5,6 +5,7 @@
  * a delete.
  */
 import type { BranchCreateRequest, BranchUpdateRequest, SnapshotRestoreRequest } from "../../client/requests";
+import { definedFields, sendsAnything } from "../common/requestBody";
 import type { Branch } from "../../client/schemas/branches";
 import type { CheckFailure } from "../common/check";
 import { declaredKey, declaredNames, echoDeclared, recordedDeclaredNames } from "../common/declared";
@@ -94,7 +95,7 @@ export function intendedExpiry(inputs: Pick<BranchInputs, "expiresAt" | "ttlSeco
 export function branchCreateBody(inputs: BranchInputs, nowMs: number): BranchCreateRequest {
   const expiry = intendedExpiry(inputs, nowMs);
   return {
-    branch: dropUndefined({
+    branch: definedFields({
       parent_id: inputs.parentId,
       name: inputs.name,
       parent_lsn: inputs.parentLsn,
@@ -114,7 +115,7 @@ export function branchCreateBody(inputs: BranchInputs, nowMs: number): BranchCre
  * default branch, which took its place, is named instead.
  */
 export function branchRestoreBody(inputs: BranchInputs, currentDefaultBranchId: string): SnapshotRestoreRequest {
-  return dropUndefined({ name: inputs.name, finalize_restore: false, target_branch_id: currentDefaultBranchId });
+  return definedFields<SnapshotRestoreRequest>({ name: inputs.name, finalize_restore: false, target_branch_id: currentDefaultBranchId });
 }
 
 /**
@@ -123,17 +124,23 @@ export function branchRestoreBody(inputs: BranchInputs, currentDefaultBranchId: 
  * changed (or was not in use before): an unchanged TTL never moves the expiry.
  */
 export function branchUpdateBody(olds: Record<string, unknown>, news: BranchInputs, nowMs: number): BranchUpdateRequest | undefined {
-  const branch: { name?: string; protected?: boolean; expires_at?: string | null } = {};
-  if (news.name !== undefined && news.name !== olds.name) branch.name = news.name;
-  if (news.protected !== undefined && news.protected !== olds.protected) branch.protected = news.protected;
+  const branch = definedFields<BranchUpdateRequest["branch"]>({
+    name: news.name !== olds.name ? news.name : undefined,
+    protected: news.protected !== olds.protected ? news.protected : undefined,
+    expires_at: expiryChange(olds, news, nowMs),
+  });
+  return sendsAnything(branch) ? { branch } : undefined;
+}
+
+/** The new `expires_at` (null: none), or undefined when the expiry stays as it is. */
+function expiryChange(olds: Record<string, unknown>, news: BranchInputs, nowMs: number): string | null | undefined {
   if (news.expiresAt !== undefined) {
     const next = news.expiresAt === null ? null : toRfc3339Seconds(news.expiresAt);
     const prev = typeof olds.expiresAt === "string" ? toRfc3339Seconds(olds.expiresAt) : null;
-    if (next !== prev) branch.expires_at = next;
-  } else if (news.ttlSeconds !== undefined && news.ttlSeconds !== olds.ttlSeconds) {
-    branch.expires_at = toRfc3339Seconds(nowMs + news.ttlSeconds * 1000);
+    return next !== prev ? next : undefined;
   }
-  return Object.keys(branch).length > 0 ? { branch } : undefined;
+  if (news.ttlSeconds !== undefined && news.ttlSeconds !== olds.ttlSeconds) return toRfc3339Seconds(nowMs + news.ttlSeconds * 1000);
+  return undefined;
 }
 
 /**
@@ -204,13 +211,6 @@ export function branchDeleteRefusal(b: Branch, children: readonly Pick<Branch, "
   if (b.protected) reasons.push("it is protected: unprotect it first (set `protected: false` and run `pulumi up`), then delete it");
   if (reasons.length === 0) return `Neon refused to delete ${label}: ${neonMessage}`;
   return `Neon refused to delete ${label}: ${reasons.join("; and ")}.`;
-}
-
-
-function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import type { DataApiCreateRequest, DataApiUpdateRequest } from "../../client/requests";
 import type { DataApi, DataApiSettings } from "../../client/schemas/dataApi";
+import { definedFields } from "../common/requestBody";
 import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { diffDeclared, matchesDeclared, type DiffField, type DiffOutcome } from "../common/diff";
 import { defaultDatabaseName, type DataApiInputs, type DataApiSettingsInputs } from "./args";
@@ -38,7 +39,10 @@ export function dataApiDiff(olds: Record<string, unknown>, news: Record<string, 
   return diffDeclared(olds, news, dataApiDiffFields);
 }
 
-const settingNames: Record<keyof DataApiSettingsInputs, keyof DataApiSettings & string> = {
+/** Declared settings in Neon's request form. */
+type DataApiSettingsRequest = NonNullable<DataApiCreateRequest["settings"]>;
+
+const settingNames: Record<keyof DataApiSettingsInputs, keyof DataApiSettingsRequest & keyof DataApiSettings & string> = {
   dbSchemas: "db_schemas",
   dbMaxRows: "db_max_rows",
   dbAnonRole: "db_anon_role",
@@ -51,13 +55,13 @@ const settingNames: Record<keyof DataApiSettingsInputs, keyof DataApiSettings & 
   serverTimingEnabled: "server_timing_enabled",
 };
 
-export function settingsToApi(s: DataApiSettingsInputs): DataApiSettings {
+export function settingsToApi(s: DataApiSettingsInputs): DataApiSettingsRequest {
   const out: Record<string, unknown> = {};
   for (const [name, apiName] of Object.entries(settingNames)) {
     const value = s[name as keyof DataApiSettingsInputs];
     if (value !== undefined) out[apiName] = value;
   }
-  return out as DataApiSettings;
+  return out as DataApiSettingsRequest;
 }
 
 /** Neon's settings in input form; settings this package does not know are left out. */
@@ -72,15 +76,15 @@ export function settingsFromApi(s: DataApiSettings | null | undefined): DataApiS
 }
 
 export function dataApiCreateBody(inputs: DataApiInputs): DataApiCreateRequest {
-  const body: Record<string, unknown> = {};
-  if (inputs.authProvider !== undefined) body.auth_provider = inputs.authProvider;
-  if (inputs.jwksUrl !== undefined) body.jwks_url = inputs.jwksUrl;
-  if (inputs.providerName !== undefined) body.provider_name = inputs.providerName;
-  if (inputs.jwtAudience !== undefined) body.jwt_audience = inputs.jwtAudience;
-  if (inputs.addDefaultGrants !== undefined) body.add_default_grants = inputs.addDefaultGrants;
-  if (inputs.skipAuthSchema !== undefined) body.skip_auth_schema = inputs.skipAuthSchema;
-  if (inputs.settings !== undefined) body.settings = settingsToApi(inputs.settings);
-  return body as DataApiCreateRequest;
+  return definedFields<DataApiCreateRequest>({
+    auth_provider: inputs.authProvider,
+    jwks_url: inputs.jwksUrl,
+    provider_name: inputs.providerName,
+    jwt_audience: inputs.jwtAudience,
+    add_default_grants: inputs.addDefaultGrants,
+    skip_auth_schema: inputs.skipAuthSchema,
+    settings: inputs.settings !== undefined ? settingsToApi(inputs.settings) : undefined,
+  });
 }
 
 /**

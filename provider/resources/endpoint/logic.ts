@@ -4,6 +4,7 @@
  * compute, and how a compute found after an ambiguous create is recognised.
  */
 import type { EndpointCreateRequest, EndpointUpdateRequest } from "../../client/requests";
+import { definedFields, sendsAnything } from "../common/requestBody";
 import type { EndpointSettings } from "../../client/schemas/common";
 import type { Endpoint } from "../../client/schemas/endpoints";
 import type { CheckFailure } from "../common/check";
@@ -76,7 +77,7 @@ function pgSettingsOf(settings: EndpointSettings | undefined): Record<string, st
 
 export function endpointCreateBody(inputs: EndpointInputs, branchId: string): EndpointCreateRequest {
   return {
-    endpoint: dropUndefined({
+    endpoint: definedFields({
       branch_id: branchId,
       type: inputs.type ?? "read_write",
       autoscaling_limit_min_cu: inputs.autoscalingLimitMinCu,
@@ -98,20 +99,19 @@ export function endpointCreateBody(inputs: EndpointInputs, branchId: string): En
  * read back from Neon is echoed.
  */
 export function endpointUpdateBody(olds: Record<string, unknown>, news: EndpointInputs): EndpointUpdateRequest | undefined {
-  const endpoint: Record<string, unknown> = {};
   const changed = (name: keyof EndpointInputs) => news[name] !== undefined && !deepEqual(news[name], olds[name]);
-  if (changed("autoscalingLimitMinCu") || changed("autoscalingLimitMaxCu")) {
-    if (news.autoscalingLimitMinCu !== undefined) endpoint.autoscaling_limit_min_cu = news.autoscalingLimitMinCu;
-    if (news.autoscalingLimitMaxCu !== undefined) endpoint.autoscaling_limit_max_cu = news.autoscalingLimitMaxCu;
-  }
-  if (changed("suspendTimeoutSeconds")) endpoint.suspend_timeout_seconds = news.suspendTimeoutSeconds;
-  if (changed("poolerMode")) endpoint.pooler_mode = news.poolerMode;
-  if (changed("provisioner")) endpoint.provisioner = news.provisioner;
-  if (changed("disabled")) endpoint.disabled = news.disabled;
-  if (news.pgSettings !== undefined && !deepEqual(settingsMapNormalize(news.pgSettings), settingsMapNormalize(olds.pgSettings ?? {}))) {
-    endpoint.settings = { pg_settings: { ...news.pgSettings } };
-  }
-  return Object.keys(endpoint).length > 0 ? { endpoint: endpoint as EndpointUpdateRequest["endpoint"] } : undefined;
+  const limitsChanged = changed("autoscalingLimitMinCu") || changed("autoscalingLimitMaxCu");
+  const pgSettingsChanged = news.pgSettings !== undefined && !deepEqual(settingsMapNormalize(news.pgSettings), settingsMapNormalize(olds.pgSettings ?? {}));
+  const endpoint = definedFields<EndpointUpdateRequest["endpoint"]>({
+    autoscaling_limit_min_cu: limitsChanged ? news.autoscalingLimitMinCu : undefined,
+    autoscaling_limit_max_cu: limitsChanged ? news.autoscalingLimitMaxCu : undefined,
+    suspend_timeout_seconds: changed("suspendTimeoutSeconds") ? news.suspendTimeoutSeconds : undefined,
+    pooler_mode: changed("poolerMode") ? news.poolerMode : undefined,
+    provisioner: changed("provisioner") ? news.provisioner : undefined,
+    disabled: changed("disabled") ? news.disabled : undefined,
+    settings: pgSettingsChanged ? { pg_settings: { ...news.pgSettings } } : undefined,
+  });
+  return sendsAnything(endpoint) ? { endpoint } : undefined;
 }
 
 /**
@@ -160,10 +160,4 @@ export function readWriteTakenMessage(branchId: string, existing: Pick<Endpoint,
     `Manage that one instead with \`adoptId: "${existing.id}"\` (or \`adoptDefault: true\` for the default branch), ` +
     'or create a read replica with `type: "read_only"`.'
   );
-}
-
-function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
 }

@@ -10,6 +10,7 @@ import type { DefaultEndpointSettings, Project, ProjectSettings } from "../../cl
 import type { CheckFailure } from "../common/check";
 import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { diffDeclared, matchesDeclared, normalize, type DiffField, type DiffOutcome } from "../common/diff";
+import { definedFields, sendsAnything } from "../common/requestBody";
 import { isUnknown } from "../common/unknown";
 import type { NeonProjectInputs } from "./args";
 
@@ -83,43 +84,61 @@ export function projectCreateFailures(olds: Record<string, unknown>, news: Recor
   ];
 }
 
-export function settingsToApi(s: Settings): ProjectSettings {
-  const out: Record<string, unknown> = {};
-  if (s.quota) {
-    const q = s.quota;
-    out.quota = dropUndefined({
-      active_time_seconds: q.activeTimeSeconds,
-      compute_time_seconds: q.computeTimeSeconds,
-      written_data_bytes: q.writtenDataBytes,
-      data_transfer_bytes: q.dataTransferBytes,
-      logical_size_bytes: q.logicalSizeBytes,
-    });
+/** Declared settings in Neon's request form (the same shape for create and PATCH). */
+type SettingsRequest = NonNullable<ProjectCreateRequest["project"]["settings"]>;
+type EndpointDefaultsRequest = NonNullable<ProjectCreateRequest["project"]["default_endpoint_settings"]>;
+
+type Quota = NonNullable<Settings["quota"]>;
+type QuotaRequest = NonNullable<SettingsRequest["quota"]>;
+
+/** Each quota's input name and Neon's (checked against the spec's names), both ways from one table. */
+const quotaNames = {
+  activeTimeSeconds: "active_time_seconds",
+  computeTimeSeconds: "compute_time_seconds",
+  writtenDataBytes: "written_data_bytes",
+  dataTransferBytes: "data_transfer_bytes",
+  logicalSizeBytes: "logical_size_bytes",
+} as const satisfies Record<keyof Quota, keyof QuotaRequest>;
+
+function quotaToApi(q: Quota): QuotaRequest {
+  const out: Record<string, number> = {};
+  for (const [name, apiName] of Object.entries(quotaNames)) {
+    const value = q[name as keyof Quota];
+    if (value !== undefined) out[apiName] = value;
   }
-  if (s.allowedIps !== undefined || s.allowedIpsProtectedBranchesOnly !== undefined) {
-    out.allowed_ips = dropUndefined({ ips: s.allowedIps, protected_branches_only: s.allowedIpsProtectedBranchesOnly });
+  return out as QuotaRequest;
+}
+
+function quotaFromApi(q: Readonly<Record<string, number | undefined>>): Quota {
+  const out: Record<string, number> = {};
+  for (const [name, apiName] of Object.entries(quotaNames)) {
+    const value = q[apiName];
+    if (value !== undefined) out[name] = value;
   }
-  if (s.enableLogicalReplication !== undefined) out.enable_logical_replication = s.enableLogicalReplication;
-  if (s.maintenanceWindow) {
-    out.maintenance_window = { weekdays: s.maintenanceWindow.weekdays, start_time: s.maintenanceWindow.startTime, end_time: s.maintenanceWindow.endTime };
-  }
-  if (s.blockPublicConnections !== undefined) out.block_public_connections = s.blockPublicConnections;
-  if (s.blockVpcConnections !== undefined) out.block_vpc_connections = s.blockVpcConnections;
-  return out as ProjectSettings;
+  return out as Quota;
+}
+
+export function settingsToApi(s: Settings): SettingsRequest {
+  const q = s.quota;
+  const w = s.maintenanceWindow;
+  const allowedIpsDeclared = s.allowedIps !== undefined || s.allowedIpsProtectedBranchesOnly !== undefined;
+  return definedFields<SettingsRequest>({
+    quota: q ? quotaToApi(q) : undefined,
+    allowed_ips: allowedIpsDeclared
+      ? definedFields<NonNullable<SettingsRequest["allowed_ips"]>>({ ips: s.allowedIps, protected_branches_only: s.allowedIpsProtectedBranchesOnly })
+      : undefined,
+    enable_logical_replication: s.enableLogicalReplication,
+    maintenance_window: w ? { weekdays: w.weekdays, start_time: w.startTime, end_time: w.endTime } : undefined,
+    block_public_connections: s.blockPublicConnections,
+    block_vpc_connections: s.blockVpcConnections,
+  });
 }
 
 export function settingsFromApi(s: ProjectSettings | undefined): Settings {
   if (!s) return {};
-  const q = s.quota as Record<string, number | undefined> | undefined;
-  return dropUndefined({
-    quota: q
-      ? dropUndefined({
-          activeTimeSeconds: q.active_time_seconds,
-          computeTimeSeconds: q.compute_time_seconds,
-          writtenDataBytes: q.written_data_bytes,
-          dataTransferBytes: q.data_transfer_bytes,
-          logicalSizeBytes: q.logical_size_bytes,
-        })
-      : undefined,
+  const q = s.quota;
+  return definedFields<Settings>({
+    quota: q ? quotaFromApi(q) : undefined,
     allowedIps: s.allowed_ips?.ips,
     allowedIpsProtectedBranchesOnly: s.allowed_ips?.protected_branches_only,
     enableLogicalReplication: s.enable_logical_replication,
@@ -128,29 +147,33 @@ export function settingsFromApi(s: ProjectSettings | undefined): Settings {
       : undefined,
     blockPublicConnections: s.block_public_connections,
     blockVpcConnections: s.block_vpc_connections,
-  }) as Settings;
+  });
 }
 
-export function endpointDefaultsToApi(d: EndpointDefaults): DefaultEndpointSettings {
-  return dropUndefined({
+export function endpointDefaultsToApi(d: EndpointDefaults): EndpointDefaultsRequest {
+  return definedFields<EndpointDefaultsRequest>({
     autoscaling_limit_min_cu: d.autoscalingLimitMinCu,
     autoscaling_limit_max_cu: d.autoscalingLimitMaxCu,
     suspend_timeout_seconds: d.suspendTimeoutSeconds,
-  }) as DefaultEndpointSettings;
+  });
 }
 
 export function endpointDefaultsFromApi(d: DefaultEndpointSettings | undefined): EndpointDefaults {
-  return dropUndefined({
+  return definedFields<EndpointDefaults>({
     autoscalingLimitMinCu: d?.autoscaling_limit_min_cu,
     autoscalingLimitMaxCu: d?.autoscaling_limit_max_cu,
     suspendTimeoutSeconds: d?.suspend_timeout_seconds,
-  }) as EndpointDefaults;
+  });
 }
 
 export function projectCreateBody(inputs: NeonProjectInputs): ProjectCreateRequest {
-  const branch = dropUndefined({ name: inputs.defaultBranchName, role_name: inputs.defaultRoleName, database_name: inputs.defaultDatabaseName });
+  const branch = definedFields<NonNullable<ProjectCreateRequest["project"]["branch"]>>({
+    name: inputs.defaultBranchName,
+    role_name: inputs.defaultRoleName,
+    database_name: inputs.defaultDatabaseName,
+  });
   return {
-    project: dropUndefined({
+    project: definedFields({
       name: inputs.name,
       region_id: inputs.regionId,
       pg_version: inputs.pgVersion,
@@ -158,7 +181,7 @@ export function projectCreateBody(inputs: NeonProjectInputs): ProjectCreateReque
       history_retention_seconds: inputs.historyRetentionSeconds,
       settings: inputs.settings ? settingsToApi(inputs.settings) : undefined,
       default_endpoint_settings: inputs.defaultEndpointSettings ? endpointDefaultsToApi(inputs.defaultEndpointSettings) : undefined,
-      branch: Object.keys(branch).length > 0 ? branch : undefined,
+      branch: sendsAnything(branch) ? branch : undefined,
     }),
   };
 }
@@ -180,18 +203,17 @@ export function patchBeforeTransfer(olds: Record<string, unknown>, news: NeonPro
  * itself needs no PATCH. Only declared, changed fields are sent: never values Neon filled in.
  */
 export function projectUpdateBody(olds: Record<string, unknown>, news: NeonProjectInputs): ProjectUpdateRequest | undefined {
-  const project: Record<string, unknown> = {};
-  if (news.name !== undefined && news.name !== olds.name) project.name = news.name;
-  if (news.historyRetentionSeconds !== undefined && news.historyRetentionSeconds !== olds.historyRetentionSeconds) {
-    project.history_retention_seconds = news.historyRetentionSeconds;
-  }
-  if (news.settings !== undefined && !matchesDeclared(settingsNormalized(news.settings), settingsNormalized(olds.settings as Settings | undefined))) {
-    project.settings = settingsToApi(changedKeys(news.settings, (olds.settings ?? {}) as Settings));
-  }
-  if (news.defaultEndpointSettings !== undefined && !matchesDeclared(news.defaultEndpointSettings, olds.defaultEndpointSettings)) {
-    project.default_endpoint_settings = endpointDefaultsToApi(changedKeys(news.defaultEndpointSettings, (olds.defaultEndpointSettings ?? {}) as EndpointDefaults));
-  }
-  return Object.keys(project).length > 0 ? { project: project as ProjectUpdateRequest["project"] } : undefined;
+  const settingsChanged = news.settings !== undefined && !matchesDeclared(settingsNormalized(news.settings), settingsNormalized(olds.settings as Settings | undefined));
+  const defaultsChanged = news.defaultEndpointSettings !== undefined && !matchesDeclared(news.defaultEndpointSettings, olds.defaultEndpointSettings);
+  const project = definedFields<ProjectUpdateRequest["project"]>({
+    name: news.name !== olds.name ? news.name : undefined,
+    history_retention_seconds: news.historyRetentionSeconds !== olds.historyRetentionSeconds ? news.historyRetentionSeconds : undefined,
+    settings: settingsChanged ? settingsToApi(changedKeys(news.settings!, (olds.settings ?? {}) as Settings)) : undefined,
+    default_endpoint_settings: defaultsChanged
+      ? endpointDefaultsToApi(changedKeys(news.defaultEndpointSettings!, (olds.defaultEndpointSettings ?? {}) as EndpointDefaults))
+      : undefined,
+  });
+  return sendsAnything(project) ? { project } : undefined;
 }
 
 function settingsNormalized(s: Settings | undefined): Settings | undefined {
@@ -268,10 +290,4 @@ export function projectOutputs(view: ProjectView, declared: Record<string, unkno
   }
   if (declared) out[declaredKey] = declaredNames(declared);
   return out;
-}
-
-function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
 }

@@ -4,6 +4,7 @@
  * lookups used after an ambiguous create and for adoption.
  */
 import type { SnapshotCreateQuery, SnapshotUpdateRequest } from "../../client/requests";
+import { definedFields, sendsAnything } from "../common/requestBody";
 import type { Branch } from "../../client/schemas/branches";
 import type { Snapshot } from "../../client/schemas/snapshots";
 import { declaredKey, declaredNames, echoDeclared, recordedDeclaredNames } from "../common/declared";
@@ -48,12 +49,7 @@ export function snapshotDiff(olds: Record<string, unknown>, news: Record<string,
 
 /** Neon takes snapshot parameters as query parameters, not a body; only declared ones are sent. */
 export function snapshotCreateQuery(inputs: SnapshotInputs): SnapshotCreateQuery {
-  const query: Record<string, string> = {};
-  if (inputs.name !== undefined) query.name = inputs.name;
-  if (inputs.lsn !== undefined) query.lsn = inputs.lsn;
-  if (inputs.timestamp !== undefined) query.timestamp = inputs.timestamp;
-  if (inputs.expiresAt !== undefined) query.expires_at = inputs.expiresAt;
-  return query;
+  return definedFields<SnapshotCreateQuery>({ name: inputs.name, lsn: inputs.lsn, timestamp: inputs.timestamp, expires_at: inputs.expiresAt });
 }
 
 /** What can change in place (the client's request type). */
@@ -64,10 +60,11 @@ export type SnapshotPatch = SnapshotUpdateRequest;
  * output form), or undefined when nothing needs changing.
  */
 export function snapshotUpdateBody(current: Record<string, unknown>, news: SnapshotInputs): SnapshotPatch | undefined {
-  const snapshot: { name?: string; expires_at?: string } = {};
-  if (news.name !== undefined && news.name !== current.name) snapshot.name = news.name;
-  if (news.expiresAt !== undefined && instantToSecond(news.expiresAt) !== instantToSecond(current.expiresAt)) snapshot.expires_at = news.expiresAt;
-  return Object.keys(snapshot).length > 0 ? { snapshot } : undefined;
+  const snapshot = definedFields<SnapshotPatch["snapshot"]>({
+    name: news.name !== current.name ? news.name : undefined,
+    expires_at: news.expiresAt !== undefined && instantToSecond(news.expiresAt) !== instantToSecond(current.expiresAt) ? news.expiresAt : undefined,
+  });
+  return sendsAnything(snapshot) ? { snapshot } : undefined;
 }
 
 /** Refuses a branch Neon cannot snapshot, before asking Neon (whose answer would be a bare 400). */
