@@ -4,13 +4,21 @@
  * described by the outputs a create would have given, or undefined when Neon has none. The runner
  * (runner/recovery/) calls these before the next update, outside any provider process.
  */
+import type { z } from "zod";
 import type { NeonClient } from "../client/neonClient";
+import { authIntegrationInputsSchema } from "./authIntegration/args";
 import * as authIntegration from "./authIntegration/lifecycle";
+import { branchInputsSchema } from "./branch/args";
 import * as branch from "./branch/lifecycle";
 import type { UnknownOutcome } from "./common/ownership";
+import type { StoredProperties } from "./common/providerEntry";
+import { dataApiInputsSchema } from "./dataApi/args";
 import * as dataApi from "./dataApi/lifecycle";
+import { endpointInputsSchema } from "./endpoint/args";
 import * as endpoint from "./endpoint/lifecycle";
+import { neonProjectInputsSchema } from "./project/args";
 import * as project from "./project/lifecycle";
+import { snapshotInputsSchema } from "./snapshot/args";
 import * as snapshot from "./snapshot/lifecycle";
 
 export interface RecoveredCreate {
@@ -18,14 +26,46 @@ export interface RecoveredCreate {
   outs: Record<string, unknown>;
 }
 
-type RecoverCreate = (client: NeonClient, inputs: any, outcome: UnknownOutcome) => Promise<RecoveredCreate | undefined>;
+/** A resource's recovery, and how the inputs the state recorded for the pending create are read. */
+export interface CreateRecovery {
+  /** The resource's own recovery (its lifecycle's `recoverCreate`), for checked inputs. */
+  readonly recover: (client: NeonClient, inputs: never, outcome: UnknownOutcome) => Promise<RecoveredCreate | undefined>;
+  /** Reads the recorded inputs and recovers: what the runner calls. */
+  readonly fromRecordedInputs: (client: NeonClient, recorded: StoredProperties, outcome: UnknownOutcome) => Promise<RecoveredCreate | undefined>;
+}
+
+/** Pulumi adds this key to a dynamic resource's inputs; the recovery passes it on as the create would have. */
+const providerKey = "__provider";
+
+/**
+ * The recorded inputs are those the interrupted update's `check` accepted; they are read again with
+ * the resource's schema (the state may be older than this package), and a record this version cannot
+ * read is refused, naming what it cannot read, rather than guessed at.
+ */
+function recovery<Inputs>(
+  inputsSchema: () => z.ZodType<Inputs>,
+  recover: (client: NeonClient, inputs: Inputs, outcome: UnknownOutcome) => Promise<RecoveredCreate | undefined>,
+): CreateRecovery {
+  return {
+    recover,
+    async fromRecordedInputs(client, recorded, outcome) {
+      const { [providerKey]: provider, ...inputs } = recorded;
+      const parsed = inputsSchema().safeParse(inputs);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(inputs)"}: ${issue.message}`);
+        throw new Error(`the inputs the state recorded for it cannot be read by this version of the package (${problems.join("; ")})`);
+      }
+      return recover(client, provider === undefined ? parsed.data : { ...parsed.data, [providerKey]: provider }, outcome);
+    },
+  };
+}
 
 /** By the type token Pulumi records (`pulumi-nodejs:dynamic/neon:<Type>`). */
-export const recoverCreateByType: Readonly<Record<string, RecoverCreate>> = {
-  "pulumi-nodejs:dynamic/neon:NeonProject": project.recoverCreate,
-  "pulumi-nodejs:dynamic/neon:Branch": branch.recoverCreate,
-  "pulumi-nodejs:dynamic/neon:Endpoint": endpoint.recoverCreate,
-  "pulumi-nodejs:dynamic/neon:Snapshot": snapshot.recoverCreate,
-  "pulumi-nodejs:dynamic/neon:AuthIntegration": authIntegration.recoverCreate,
-  "pulumi-nodejs:dynamic/neon:DataApi": dataApi.recoverCreate,
+export const createRecoveryByType: Readonly<Record<string, CreateRecovery>> = {
+  "pulumi-nodejs:dynamic/neon:NeonProject": recovery(neonProjectInputsSchema, project.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:Branch": recovery(branchInputsSchema, branch.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:Endpoint": recovery(endpointInputsSchema, endpoint.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:Snapshot": recovery(snapshotInputsSchema, snapshot.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:AuthIntegration": recovery(authIntegrationInputsSchema, authIntegration.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:DataApi": recovery(dataApiInputsSchema, dataApi.recoverCreate),
 };

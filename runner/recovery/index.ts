@@ -21,7 +21,7 @@
 import type { NeonClient } from "../../provider/client/neonClient";
 import { ResourceInitFailure } from "../../provider/resources/common/initFailure";
 import { interruptedUpdate } from "../../provider/resources/common/ownership";
-import { recoverCreateByType } from "../../provider/resources/recovery";
+import { createRecoveryByType } from "../../provider/resources/recovery";
 import { PendingCreateError, RunnerError } from "../errors";
 import { pendingCreates, withSettledCreates, type Deployment, type PendingCreateOutcome } from "./pendingCreates";
 
@@ -66,8 +66,8 @@ export async function recoverPendingCreates(target: RecoveryTarget): Promise<Rec
   for (const r of state.deployment.resources ?? []) if (r.id) known.set(r.type, (known.get(r.type) ?? new Set()).add(r.id));
   for (const create of pending) {
     const name = create.urn.slice(create.urn.lastIndexOf("::") + 2);
-    const recover = recoverCreateByType[create.type];
-    if (!recover) {
+    const recovery = createRecoveryByType[create.type];
+    if (!recovery) {
       unsettled.push({ urn: create.urn, why: `a pending create of another provider (${create.type}), not this package's to settle` });
       continue;
     }
@@ -76,7 +76,7 @@ export async function recoverPendingCreates(target: RecoveryTarget): Promise<Rec
     const outcome = interruptedUpdate(client, name, target.interruptedAtMs, target.nowWallMs, ofType);
     let created: PendingCreateOutcome["created"];
     try {
-      created = await recover(client, create.inputs, outcome);
+      created = await recovery.fromRecordedInputs(client, create.inputs, outcome);
     } catch (err) {
       if (!(err instanceof ResourceInitFailure)) {
         unsettled.push({ urn: create.urn, why: err instanceof Error ? err.message : String(err) });

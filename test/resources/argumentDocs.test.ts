@@ -4,45 +4,63 @@
  * What users read is checked against that declaration: the page's "Arguments" table in
  * docs/resources/ (every argument, and **yes** under "Replaces?" exactly for the replacing ones)
  * and each argument's doc comment in `args.ts` (which an editor shows: "**Changing this replaces
- * …**" exactly for the replacing ones).
+ * …**" exactly for the replacing ones). The page's "Default" column says "required" exactly for the
+ * arguments the schema requires, and its "Outputs" section names every output the resource adds
+ * (its registered output names that are not arguments). That the args.ts interface, the schema, the
+ * output names and the class's outputs agree is checked when the package compiles (ArgumentsMatchSchema,
+ * OutputsMatchClass).
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { z } from "zod";
 import type { DiffField } from "../../provider/resources/common/diff";
 import { authIntegrationInputsSchema } from "../../provider/resources/authIntegration/args";
-import { authIntegrationDiffFields, authIntegrationSecretOutputs } from "../../provider/resources/authIntegration/logic";
+import { authIntegrationDiffFields, authIntegrationOutputNames, authIntegrationSecretOutputs } from "../../provider/resources/authIntegration/logic";
 import { branchInputsSchema } from "../../provider/resources/branch/args";
-import { branchDiffFields } from "../../provider/resources/branch/logic";
+import { branchDiffFields, branchOutputNames } from "../../provider/resources/branch/logic";
 import { dataApiInputsSchema } from "../../provider/resources/dataApi/args";
-import { dataApiDiffFields } from "../../provider/resources/dataApi/logic";
+import { dataApiDiffFields, dataApiOutputNames } from "../../provider/resources/dataApi/logic";
 import { endpointInputsSchema } from "../../provider/resources/endpoint/args";
-import { endpointDiffFields } from "../../provider/resources/endpoint/logic";
+import { endpointDiffFields, endpointOutputNames } from "../../provider/resources/endpoint/logic";
 import { neonProjectInputsSchema } from "../../provider/resources/project/args";
-import { projectDiffFields, projectSecretOutputs } from "../../provider/resources/project/logic";
+import { projectDiffFields, projectOutputNames, projectSecretOutputs } from "../../provider/resources/project/logic";
 import { snapshotInputsSchema } from "../../provider/resources/snapshot/args";
-import { snapshotDiffFields } from "../../provider/resources/snapshot/logic";
+import { snapshotDiffFields, snapshotOutputNames } from "../../provider/resources/snapshot/logic";
 import { packageRoot } from "../../runner/packageRoot";
 
 const repoRoot = packageRoot();
 
-const resources: { name: string; dir: string; arguments: string[]; diffFields: readonly DiffField[]; secretOutputs?: readonly string[] }[] = [
-  { name: "NeonProject", dir: "project", arguments: Object.keys(neonProjectInputsSchema().shape), diffFields: projectDiffFields, secretOutputs: projectSecretOutputs },
-  { name: "Branch", dir: "branch", arguments: Object.keys(branchInputsSchema().shape), diffFields: branchDiffFields },
-  { name: "Endpoint", dir: "endpoint", arguments: Object.keys(endpointInputsSchema().shape), diffFields: endpointDiffFields },
-  { name: "Snapshot", dir: "snapshot", arguments: Object.keys(snapshotInputsSchema().shape), diffFields: snapshotDiffFields },
+interface DeclaredResource {
+  name: string;
+  dir: string;
+  schema: z.ZodObject;
+  diffFields: readonly DiffField[];
+  outputNames: readonly string[];
+  secretOutputs?: readonly string[];
+}
+
+const resources: DeclaredResource[] = [
+  { name: "NeonProject", dir: "project", schema: neonProjectInputsSchema(), diffFields: projectDiffFields, outputNames: projectOutputNames, secretOutputs: projectSecretOutputs },
+  { name: "Branch", dir: "branch", schema: branchInputsSchema(), diffFields: branchDiffFields, outputNames: branchOutputNames },
+  { name: "Endpoint", dir: "endpoint", schema: endpointInputsSchema(), diffFields: endpointDiffFields, outputNames: endpointOutputNames },
+  { name: "Snapshot", dir: "snapshot", schema: snapshotInputsSchema(), diffFields: snapshotDiffFields, outputNames: snapshotOutputNames },
   {
     name: "AuthIntegration",
     dir: "authIntegration",
-    arguments: Object.keys(authIntegrationInputsSchema().shape),
+    schema: authIntegrationInputsSchema(),
     diffFields: authIntegrationDiffFields,
+    outputNames: authIntegrationOutputNames,
     secretOutputs: authIntegrationSecretOutputs,
   },
-  { name: "DataApi", dir: "dataApi", arguments: Object.keys(dataApiInputsSchema().shape), diffFields: dataApiDiffFields },
+  { name: "DataApi", dir: "dataApi", schema: dataApiInputsSchema(), diffFields: dataApiDiffFields, outputNames: dataApiOutputNames },
 ];
 
-/** The rows of the page's "## Arguments" table: the argument and whether its "Replaces?" cell says yes. */
-function documentedArguments(page: string): Map<string, boolean> {
+const argumentsOf = (resource: DeclaredResource) => Object.keys(resource.schema.shape);
+const requiredArgumentsOf = (resource: DeclaredResource) => argumentsOf(resource).filter((name) => !resource.schema.shape[name]!.safeParse(undefined).success);
+
+/** The rows of the page's "## Arguments" table: the argument, whether its "Replaces?" cell says yes, and its "Default" cell. */
+function documentedArguments(page: string): Map<string, { replaces: boolean; default: string }> {
   const text = fs.readFileSync(page, "utf8");
   const section = text.slice(text.indexOf("## Arguments"));
   const rows = section.split("\n").slice(1).filter((l) => l.startsWith("| `"));
@@ -50,12 +68,13 @@ function documentedArguments(page: string): Map<string, boolean> {
   assert.ok(table, `${page} has an Arguments table`);
   const header = table.split("\n")[0].split("|").map((c) => c.trim());
   const replacesColumn = header.indexOf("Replaces?");
+  const defaultColumn = header.indexOf("Default");
   return new Map(
     rows
       .filter((row) => table.includes(row))
       .map((row) => {
         const cells = row.split(/(?<!\\)\|/).map((c) => c.trim()); // a type cell escapes its own pipes
-        return [/^`(\w+)`$/.exec(cells[1])![1], cells[replacesColumn].startsWith("**yes**")] as const;
+        return [/^`(\w+)`$/.exec(cells[1])![1], { replaces: cells[replacesColumn].startsWith("**yes**"), default: cells[defaultColumn] ?? "" }] as const;
       }),
   );
 }
@@ -79,13 +98,22 @@ describe("each resource's arguments as users read them", () => {
       const replacing = resource.diffFields.filter((f) => f.replaces === true).map((f) => f.name).sort();
 
       it("replaces only for arguments it has", () => {
-        for (const field of resource.diffFields) assert.ok(resource.arguments.includes(field.name), `diff field ${field.name} is an argument`);
+        for (const field of resource.diffFields) assert.ok(argumentsOf(resource).includes(field.name), `diff field ${field.name} is an argument`);
       });
 
-      it(`docs/resources/${resource.name}.md lists every argument, saying which replace it`, () => {
+      it(`docs/resources/${resource.name}.md lists every argument, saying which replace it and which are required`, () => {
         const documented = documentedArguments(path.join(repoRoot, "docs", "resources", `${resource.name}.md`));
-        assert.deepEqual([...documented.keys()].sort(), [...resource.arguments].sort());
-        assert.deepEqual([...documented].filter(([, yes]) => yes).map(([name]) => name).sort(), replacing);
+        assert.deepEqual([...documented.keys()].sort(), argumentsOf(resource).sort());
+        assert.deepEqual([...documented].filter(([, row]) => row.replaces).map(([name]) => name).sort(), replacing);
+        assert.deepEqual([...documented].filter(([, row]) => /^required\b/.test(row.default)).map(([name]) => name).sort(), requiredArgumentsOf(resource).sort());
+      });
+
+      it(`docs/resources/${resource.name}.md names every output the resource adds to its arguments`, () => {
+        const text = fs.readFileSync(path.join(repoRoot, "docs", "resources", `${resource.name}.md`), "utf8");
+        const outputs = text.slice(text.indexOf("## Outputs"), text.indexOf("\n## ", text.indexOf("## Outputs") + 1));
+        const named = new Set([...outputs.matchAll(/`(\w+)`/g)].map((m) => m[1]));
+        const added = resource.outputNames.filter((name) => !argumentsOf(resource).includes(name));
+        assert.deepEqual(added.filter((name) => !named.has(name)), []);
       });
 
       it(`docs/resources/${resource.name}.md says which outputs are secret, and no others`, () => {
@@ -104,7 +132,7 @@ describe("each resource's arguments as users read them", () => {
 
       it(`args.ts documents every argument, saying which replace it`, () => {
         const commented = commentedArguments(path.join(repoRoot, "provider", "resources", resource.dir, "args.ts"), `${resource.name}Args`);
-        assert.deepEqual([...commented.keys()].sort(), [...resource.arguments].sort());
+        assert.deepEqual([...commented.keys()].sort(), argumentsOf(resource).sort());
         assert.deepEqual([...commented].filter(([, yes]) => yes).map(([name]) => name).sort(), replacing);
       });
     });

@@ -14,10 +14,10 @@ import * as dataApi from "../../provider/resources/dataApi/lifecycle";
 import * as endpoint from "../../provider/resources/endpoint/lifecycle";
 import * as project from "../../provider/resources/project/lifecycle";
 import * as snapshot from "../../provider/resources/snapshot/lifecycle";
-import { recoverCreateByType } from "../../provider/resources/recovery";
+import { createRecoveryByType } from "../../provider/resources/recovery";
 import { checkAndCreate, createProjectThroughProvider, startNeonForProviderTests, stopNeonForProviderTests } from "../support/providerContext";
 
-type Lifecycle = Parameters<typeof checkAndCreate>[0] & { recoverCreate: (typeof recoverCreateByType)[string] };
+type Lifecycle = Parameters<typeof checkAndCreate>[0] & { recoverCreate: unknown };
 
 interface Case {
   type: string;
@@ -49,6 +49,11 @@ const cases: Case[] = [
   { type: "DataApi", lifecycle: dataApi, inputs: (projectId) => ({ projectId }), needsAuth: true, olderIsAdopted: true },
 ];
 
+/** What the runner calls for a pending create of the case's type. */
+function recoveryOf(c: Case) {
+  return createRecoveryByType[`pulumi-nodejs:dynamic/neon:${c.type}`]!;
+}
+
 describe("recovering a create an interrupted update left pending", () => {
   let neon: NeonLocal;
 
@@ -58,8 +63,8 @@ describe("recovering a create an interrupted update left pending", () => {
   after(() => stopNeonForProviderTests(neon));
 
   it("knows every resource type by the token Pulumi records", () => {
-    assert.deepEqual(Object.keys(recoverCreateByType).sort(), cases.map((c) => `pulumi-nodejs:dynamic/neon:${c.type}`).sort());
-    for (const c of cases) assert.equal(recoverCreateByType[`pulumi-nodejs:dynamic/neon:${c.type}`], c.lifecycle.recoverCreate);
+    assert.deepEqual(Object.keys(createRecoveryByType).sort(), cases.map((c) => `pulumi-nodejs:dynamic/neon:${c.type}`).sort());
+    for (const c of cases) assert.equal(createRecoveryByType[`pulumi-nodejs:dynamic/neon:${c.type}`]!.recover, c.lifecycle.recoverCreate);
   });
 
   for (const c of cases) {
@@ -76,7 +81,7 @@ describe("recovering a create an interrupted update left pending", () => {
         const inputs = (await c.lifecycle.check({}, c.inputs(projectId))).inputs as Record<string, unknown>;
         const created = (await c.lifecycle.create(inputs as never)) as { id: string; outs: Record<string, unknown> };
         const client = neonClientForCall();
-        const recovered = await c.lifecycle.recoverCreate(client, inputs, interruptedUpdate(client, c.type, startedAt));
+        const recovered = await recoveryOf(c).fromRecordedInputs(client, inputs, interruptedUpdate(client, c.type, startedAt));
         assert.ok(recovered, "found");
         assert.equal(recovered.id, created.id);
         const differing = [...(c.renewed ?? []), ...(c.remade ?? [])];
@@ -93,13 +98,13 @@ describe("recovering a create an interrupted update left pending", () => {
         // The update "began" ten seconds after the object was made.
         const outcome = interruptedUpdate(client, c.type, Date.now() + 10_000);
         if (c.olderIsAdopted) {
-          const adopted = await c.lifecycle.recoverCreate(client, inputs, outcome);
+          const adopted = await recoveryOf(c).fromRecordedInputs(client, inputs, outcome);
           assert.equal(adopted?.id, created.id);
           assert.equal(adopted?.outs.adoptExisting, true);
           return;
         }
         const name = c.type === "DataApi" ? /Data API/ : new RegExp(created.id.split("/")[0].replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-        await assert.rejects(c.lifecycle.recoverCreate(client, inputs, outcome), (err: Error) => {
+        await assert.rejects(recoveryOf(c).fromRecordedInputs(client, inputs, outcome), (err: Error) => {
           assert.match(err.message, /interrupted|stopped before Pulumi recorded/);
           assert.match(err.message, name);
           return true;
@@ -110,10 +115,24 @@ describe("recovering a create an interrupted update left pending", () => {
         const projectId = await freshProject();
         const inputs = (await c.lifecycle.check({}, c.inputs(projectId))).inputs as Record<string, unknown>;
         const client = neonClientForCall();
-        assert.equal(await c.lifecycle.recoverCreate(client, inputs, interruptedUpdate(client, c.type, Date.now() - 1)), undefined);
+        assert.equal(await recoveryOf(c).fromRecordedInputs(client, inputs, interruptedUpdate(client, c.type, Date.now() - 1)), undefined);
       });
     });
   }
+
+  it("refuses recorded inputs this version cannot read, naming the field, and asks Neon nothing", async () => {
+    const client = neonClientForCall();
+    const requestsBefore = neon.requestLog.length;
+    const endpointRecovery = createRecoveryByType["pulumi-nodejs:dynamic/neon:Endpoint"]!;
+    await assert.rejects(
+      endpointRecovery.fromRecordedInputs(client, { __provider: "exports.handler = …", projectId: 42 }, interruptedUpdate(client, "endpoint", Date.now() - 1)),
+      (err: Error) => {
+        assert.match(err.message, /cannot be read by this version of the package \(projectId: /);
+        return true;
+      },
+    );
+    assert.equal(neon.requestLog.length, requestsBefore);
+  });
 
   it("takes nothing for an adoption (it made nothing)", async () => {
     const { id } = await createProjectThroughProvider("recover-adoption");

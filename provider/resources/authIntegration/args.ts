@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { ArgumentMismatches, ArgumentsMatchSchema } from "../common/check";
 import { whenFieldsKnown } from "../common/check";
 import { isUnknown } from "../common/unknown";
 
@@ -117,3 +118,6 @@ function unique(values: readonly unknown[]): boolean {
 /** Inputs after `check`: plain values. */
 export type AuthIntegrationInputs = z.infer<ReturnType<typeof authIntegrationInputsSchema>>;
 export type OAuthProviderInputs = NonNullable<AuthIntegrationInputs["oauthProviders"]>[number];
+
+/** Compile-time: the documented arguments and the schema `check` applies name the same fields, of the same kinds. */
+type DeclaredOnce = ArgumentsMatchSchema<ArgumentMismatches<AuthIntegrationArgs, AuthIntegrationInputs>>;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, deleteBeforeReplaceUnlessSet } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, deleteBeforeReplaceUnlessSet, type OutputNameMismatches, type OutputsMatchClass } from "../common/dynamicResource";
 import type { AuthIntegrationArgs, AuthProviderName, OAuthProviderArgs } from "./args";
 import { authIntegrationOutputNames, authIntegrationSecretOutputs } from "./logic";
 import authIntegrationProvider = require("./provider");
@@ -59,3 +59,6 @@ export function secretWhenHoldingClientSecrets(
     .output(providers)
     .apply((list) => (list.some((p) => p.clientSecret !== undefined) ? pulumi.secret(list) : pulumi.output(list)));
 }
+
+/** Compile-time: the outputs the constructor registers are exactly the outputs the class declares. */
+type OutputsDeclaredOnce = OutputsMatchClass<OutputNameMismatches<typeof authIntegrationOutputNames, AuthIntegration>>;

@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { ArgumentMismatches, ArgumentsMatchSchema } from "../common/check";
 
 /** Neon deletes a branch at most 30 days after its expiry was set. */
 export const maxBranchTtlSeconds = 30 * 24 * 3600;
@@ -93,3 +94,6 @@ export function branchInputsSchema() {
 
 /** Inputs after `check`: plain values. */
 export type BranchInputs = z.infer<ReturnType<typeof branchInputsSchema>>;
+
+/** Compile-time: the documented arguments and the schema `check` applies name the same fields, of the same kinds. */
+type DeclaredOnce = ArgumentsMatchSchema<ArgumentMismatches<BranchArgs, BranchInputs>>;

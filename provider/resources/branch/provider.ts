@@ -1,4 +1,9 @@
 /** The Branch dynamic provider as Pulumi stores it: see common/providerEntry.ts. */
-import { providerEntry } from "../common/providerEntry";
+import { providerEntry, type ImplementsLifecycle } from "../common/providerEntry";
+import type { BranchInputs } from "./args";
+import type * as lifecycle from "./lifecycle";
 
-export = providerEntry("neon-pulumi-dynamic/dist/provider/resources/branch/lifecycle.js");
+/** Compile-time: the lifecycle module is the typed provider these inputs need. */
+type Lifecycle = ImplementsLifecycle<typeof lifecycle, BranchInputs>;
+
+export = providerEntry<BranchInputs>("neon-pulumi-dynamic/dist/provider/resources/branch/lifecycle.js");

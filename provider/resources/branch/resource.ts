@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, serveOutputFromId, deleteBeforeReplaceUnlessSet } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, serveOutputFromId, deleteBeforeReplaceUnlessSet, type OutputNameMismatches, type OutputsMatchClass } from "../common/dynamicResource";
 import type { BranchArgs } from "./args";
 import { branchOutputNames } from "./logic";
 import branchProvider = require("./provider");
@@ -43,3 +43,6 @@ export class Branch extends pulumi.dynamic.Resource {
     serveOutputFromId(this, "branchId");
   }
 }
+
+/** Compile-time: the outputs the constructor registers are exactly the outputs the class declares. */
+type OutputsDeclaredOnce = OutputsMatchClass<OutputNameMismatches<typeof branchOutputNames, Branch>>;

@@ -3,6 +3,7 @@
  * naming the field. Unknown properties are rejected (a typo must not be silently ignored), and
  * Pulumi's unknown placeholder is accepted wherever it appears (preview).
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { containsUnknown, isUnknown, valueAtPath } from "./unknown";
 
@@ -77,3 +78,23 @@ function describe(issue: z.core.$ZodIssue): string {
       return issue.message;
   }
 }
+
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+
+/**
+ * Where a resource's documented arguments (its `Args` interface, what users read) and the schema
+ * `check` applies (its inferred `Inputs`) disagree, as messages naming the argument: one that only
+ * one of them has, one optional in only one, or a value the schema accepts that the argument's
+ * type does not. `never` when they agree.
+ */
+export type ArgumentMismatches<Args, Inputs> =
+  | { [K in Exclude<keyof Args, keyof Inputs> & string]: `${K}: documented, not in the schema` }[Exclude<keyof Args, keyof Inputs> & string]
+  | { [K in Exclude<keyof Inputs, keyof Args> & string]: `${K}: in the schema, not documented` }[Exclude<keyof Inputs, keyof Args> & string]
+  | {
+      [K in keyof Args & keyof Inputs & string]:
+        | ((K extends OptionalKeys<Args> ? 1 : 0) extends (K extends OptionalKeys<Inputs> ? 1 : 0) ? never : `${K}: optional in only one of the two`)
+        | ([Exclude<Inputs[K], undefined>] extends [Exclude<pulumi.Unwrap<Args[K]>, undefined>] ? never : `${K}: the schema accepts values the documented type does not`);
+    }[keyof Args & keyof Inputs & string];
+
+/** Compiles only when `Mismatches` is `never` (each resource's args.ts checks its two declarations). */
+export type ArgumentsMatchSchema<Mismatches extends never> = Mismatches;

@@ -63,3 +63,17 @@ export function serveOutputFromId(resource: pulumi.CustomResource, output: strin
 export function deleteBeforeReplaceUnlessSet(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
   return opts?.deleteBeforeReplace === undefined ? { ...opts, deleteBeforeReplace: true } : opts;
 }
+
+/** The outputs a resource class declares (its `pulumi.Output` properties beyond every resource's own). */
+type DeclaredOutputs<Resource> = Exclude<{ [K in keyof Resource]: Resource[K] extends pulumi.Output<unknown> ? K : never }[keyof Resource], keyof pulumi.dynamic.Resource>;
+
+/**
+ * Where a resource's registered output names (the list its constructor names, so Pulumi creates
+ * each Output) and its class's declared outputs (what users read) disagree, naming the output.
+ */
+export type OutputNameMismatches<Names extends readonly string[], Resource> =
+  | { [K in Exclude<DeclaredOutputs<Resource>, Names[number]> & string]: `${K}: declared by the class, not registered` }[Exclude<DeclaredOutputs<Resource>, Names[number]> & string]
+  | { [K in Exclude<Names[number], DeclaredOutputs<Resource>>]: `${K}: registered, not declared by the class` }[Exclude<Names[number], DeclaredOutputs<Resource>>];
+
+/** Compiles only when `Mismatches` is `never` (each resource.ts checks its output names). */
+export type OutputsMatchClass<Mismatches extends never> = Mismatches;

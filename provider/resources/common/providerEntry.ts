@@ -1,29 +1,50 @@
 /**
  * The shape of every resource's provider as Pulumi stores it (`__provider` in state).
  *
- * Each resource's `provider.ts` is `export = providerEntry("<package>/dist/…/lifecycle.js")`. When
- * the package is installed, that module's exports are what the resource hands to
+ * Each resource's `provider.ts` is `export = providerEntry<Inputs>("<package>/dist/…/lifecycle.js")`.
+ * When the package is installed, that module's exports are what the resource hands to
  * `pulumi.dynamic.Resource`, so the serializer emits just
  * `require("neon-pulumi-dynamic/dist/provider/resources/<type>/provider.js")`: small, identical
  * across package versions (no spurious diffs), and `destroy`/`refresh` run the installed code.
  * Serialized by value (from a checkout), these functions capture only the lifecycle module's
  * package path: the implementation, its zod schemas and the client are `require`d at call time,
- * never serialized. Keep this file free of imports for the same reason.
+ * never serialized. Keep this file free of imports for the same reason (type-only imports are
+ * erased, and are all it has).
  */
+import type * as pulumi from "@pulumi/pulumi";
 
-/** What a resource's lifecycle module implements. */
-export interface ResourceLifecycle {
-  configure(req: { config: { get(key: string): string | undefined } }): Promise<void>;
-  check(olds: any, news: any): Promise<any>;
-  diff(id: string, olds: any, news: any): Promise<any>;
-  create(inputs: any): Promise<any>;
-  read(id: string, props: any): Promise<any>;
-  update(id: string, olds: any, news: any): Promise<any>;
-  del(id: string, props: any): Promise<void>;
+/**
+ * What Pulumi stores for a resource and hands back (`olds`, `props`): a property map, read with
+ * care, since an older version of the package may have written it.
+ */
+export type StoredProperties = Readonly<Record<string, unknown>>;
+/**
+ * Inputs as a map not validated into `Inputs`: what Pulumi hands to `check`, and what `check` gives
+ * back when a preview holds values not known yet (it cannot parse what it cannot see), which `diff`
+ * then receives.
+ */
+export type UncheckedInputs = Readonly<Record<string, unknown>>;
+
+/**
+ * What a resource's lifecycle module implements: Pulumi's `dynamic.ResourceProvider`, typed by the
+ * resource's checked inputs (`Inputs`, inferred from its zod schema) and stored properties. Function
+ * properties, not methods, so parameter types are checked strictly.
+ */
+export interface ResourceLifecycle<Inputs extends UncheckedInputs> {
+  configure: (req: pulumi.dynamic.ConfigureRequest) => Promise<void>;
+  check: (olds: UncheckedInputs, news: UncheckedInputs) => Promise<pulumi.dynamic.CheckResult<Inputs | UncheckedInputs>>;
+  diff: (id: string, olds: StoredProperties, news: Inputs | UncheckedInputs) => Promise<pulumi.dynamic.DiffResult>;
+  create: (inputs: Inputs) => Promise<pulumi.dynamic.CreateResult<StoredProperties>>;
+  read: (id: string, props: StoredProperties) => Promise<pulumi.dynamic.ReadResult<StoredProperties>>;
+  update: (id: string, olds: StoredProperties, news: Inputs) => Promise<pulumi.dynamic.UpdateResult<StoredProperties>>;
+  del: (id: string, props: StoredProperties) => Promise<void>;
 }
 
-export function providerEntry(lifecyclePath: string) {
-  const implementation = (): ResourceLifecycle => require(lifecyclePath);
+/** Compiles only when the lifecycle module `Module` implements `ResourceLifecycle<Inputs>`. */
+export type ImplementsLifecycle<Module extends ResourceLifecycle<Inputs>, Inputs extends UncheckedInputs> = Module;
+
+export function providerEntry<Inputs extends UncheckedInputs>(lifecyclePath: string): pulumi.dynamic.ResourceProvider<Inputs | UncheckedInputs, StoredProperties> {
+  const implementation = (): ResourceLifecycle<Inputs> => require(lifecyclePath);
 
   /**
    * A create or update that fails half-way throws `{id, properties}` (ResourceInitFailure): the
@@ -33,19 +54,30 @@ export function providerEntry(lifecyclePath: string) {
    * "code must be a string, not undefined" and the recorded Neon object can only be removed by
    * hand. So the inputs' `__provider` is put into the properties here.
    */
-  const keepProviderInPartialResult = (inputs: any) => (err: any): never => {
-    const partial = err !== null && typeof err === "object" && err.id !== undefined && err.properties !== null && typeof err.properties === "object";
-    if (partial && typeof inputs?.__provider === "string") err.properties.__provider = inputs.__provider;
-    throw err;
-  };
+  const keepProviderInPartialResult =
+    (inputs: Inputs | UncheckedInputs) =>
+    (err: unknown): never => {
+      const provider = (inputs as { __provider?: unknown } | undefined)?.__provider;
+      if (isPartialResult(err) && typeof provider === "string") err.properties.__provider = provider;
+      throw err;
+    };
 
+  // Pulumi creates and updates only with what check accepted and with every value known, so
+  // create and update get the inputs check parsed: the one place the types are narrowed by hand.
+  const checked = (inputs: Inputs | UncheckedInputs) => inputs as Inputs;
   return {
-    configure: (req: { config: { get(key: string): string | undefined } }): Promise<void> => implementation().configure(req),
-    check: (olds: any, news: any): Promise<any> => implementation().check(olds, news),
-    diff: (id: string, olds: any, news: any): Promise<any> => implementation().diff(id, olds, news),
-    create: (inputs: any): Promise<any> => implementation().create(inputs).catch(keepProviderInPartialResult(inputs)),
-    read: (id: string, props: any): Promise<any> => implementation().read(id, props),
-    update: (id: string, olds: any, news: any): Promise<any> => implementation().update(id, olds, news).catch(keepProviderInPartialResult(news)),
-    delete: (id: string, props: any): Promise<void> => implementation().del(id, props),
+    configure: (req) => implementation().configure(req),
+    check: (olds, news) => implementation().check(olds, news),
+    diff: (id, olds, news) => implementation().diff(id, olds, news),
+    create: (inputs) => implementation().create(checked(inputs)).catch(keepProviderInPartialResult(inputs)),
+    read: (id, props) => implementation().read(id, props ?? {}),
+    update: (id, olds, news) => implementation().update(id, olds, checked(news)).catch(keepProviderInPartialResult(news)),
+    delete: (id, props) => implementation().del(id, props),
   };
+}
+
+function isPartialResult(err: unknown): err is { id: unknown; properties: Record<string, unknown> } {
+  if (err === null || typeof err !== "object") return false;
+  const candidate = err as { id?: unknown; properties?: unknown };
+  return candidate.id !== undefined && candidate.properties !== null && typeof candidate.properties === "object";
 }

@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { ArgumentMismatches, ArgumentsMatchSchema } from "../common/check";
 import { whenFieldsKnown } from "../common/check";
 
 export interface DataApiSettingsArgs {
@@ -122,3 +123,6 @@ export function dataApiInputsSchema() {
 /** Inputs after `check`: plain values. */
 export type DataApiInputs = z.infer<ReturnType<typeof dataApiInputsSchema>>;
 export type DataApiSettingsInputs = NonNullable<DataApiInputs["settings"]>;
+
+/** Compile-time: the documented arguments and the schema `check` applies name the same fields, of the same kinds. */
+type DeclaredOnce = ArgumentsMatchSchema<ArgumentMismatches<DataApiArgs, DataApiInputs>>;

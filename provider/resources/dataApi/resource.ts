@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, deleteBeforeReplaceUnlessSet } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, deleteBeforeReplaceUnlessSet, type OutputNameMismatches, type OutputsMatchClass } from "../common/dynamicResource";
 import type { DataApiArgs, DataApiSettingsArgs } from "./args";
 import { dataApiOutputNames } from "./logic";
 import dataApiProvider = require("./provider");
@@ -40,3 +40,6 @@ export class DataApi extends pulumi.dynamic.Resource {
     super(dataApiProvider, name, { ...outputs, ...args }, withSecretOutputs(deleteBeforeReplaceUnlessSet(opts), []), neonModule, "DataApi");
   }
 }
+
+/** Compile-time: the outputs the constructor registers are exactly the outputs the class declares. */
+type OutputsDeclaredOnce = OutputsMatchClass<OutputNameMismatches<typeof dataApiOutputNames, DataApi>>;

@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { ArgumentMismatches, ArgumentsMatchSchema } from "../common/check";
 
 export interface EndpointArgs {
   /** The project the compute belongs to. **Changing this replaces the compute** (a compute holds no data; its host changes). */
@@ -82,3 +83,6 @@ export function endpointInputsSchema() {
 
 /** Inputs after `check`: plain values. */
 export type EndpointInputs = z.infer<ReturnType<typeof endpointInputsSchema>>;
+
+/** Compile-time: the documented arguments and the schema `check` applies name the same fields, of the same kinds. */
+type DeclaredOnce = ArgumentsMatchSchema<ArgumentMismatches<EndpointArgs, EndpointInputs>>;

@@ -1,4 +1,9 @@
 /** The Endpoint dynamic provider as Pulumi stores it: see common/providerEntry.ts. */
-import { providerEntry } from "../common/providerEntry";
+import { providerEntry, type ImplementsLifecycle } from "../common/providerEntry";
+import type { EndpointInputs } from "./args";
+import type * as lifecycle from "./lifecycle";
 
-export = providerEntry("neon-pulumi-dynamic/dist/provider/resources/endpoint/lifecycle.js");
+/** Compile-time: the lifecycle module is the typed provider these inputs need. */
+type Lifecycle = ImplementsLifecycle<typeof lifecycle, EndpointInputs>;
+
+export = providerEntry<EndpointInputs>("neon-pulumi-dynamic/dist/provider/resources/endpoint/lifecycle.js");

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, serveOutputFromId } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, serveOutputFromId, type OutputNameMismatches, type OutputsMatchClass } from "../common/dynamicResource";
 import type { EndpointArgs } from "./args";
 import { endpointOutputNames } from "./logic";
 import endpointProvider = require("./provider");
@@ -40,3 +40,6 @@ export class Endpoint extends pulumi.dynamic.Resource {
     serveOutputFromId(this, "endpointId");
   }
 }
+
+/** Compile-time: the outputs the constructor registers are exactly the outputs the class declares. */
+type OutputsDeclaredOnce = OutputsMatchClass<OutputNameMismatches<typeof endpointOutputNames, Endpoint>>;

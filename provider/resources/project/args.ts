@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { ArgumentMismatches, ArgumentsMatchSchema } from "../common/check";
 import { whenFieldsKnown } from "../common/check";
 
 export interface ProjectQuotaArgs {
@@ -164,3 +165,6 @@ export function neonProjectInputsSchema() {
 
 /** Inputs after `check`: plain values. */
 export type NeonProjectInputs = z.infer<ReturnType<typeof neonProjectInputsSchema>>;
+
+/** Compile-time: the documented arguments and the schema `check` applies name the same fields, of the same kinds. */
+type DeclaredOnce = ArgumentsMatchSchema<ArgumentMismatches<NeonProjectArgs, NeonProjectInputs>>;

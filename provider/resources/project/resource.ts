@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, serveOutputFromId } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, serveOutputFromId, type OutputNameMismatches, type OutputsMatchClass } from "../common/dynamicResource";
 import type { DefaultEndpointSettingsArgs, NeonProjectArgs, ProjectSettingsArgs } from "./args";
 import { projectOutputNames, projectSecretOutputs } from "./logic";
 import projectProvider = require("./provider");
@@ -45,3 +45,6 @@ export class NeonProject extends pulumi.dynamic.Resource {
     serveOutputFromId(this, "projectId");
   }
 }
+
+/** Compile-time: the outputs the constructor registers are exactly the outputs the class declares. */
+type OutputsDeclaredOnce = OutputsMatchClass<OutputNameMismatches<typeof projectOutputNames, NeonProject>>;

@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { ArgumentMismatches, ArgumentsMatchSchema } from "../common/check";
 import { whenFieldsKnown } from "../common/check";
 
 export interface SnapshotArgs {
@@ -79,3 +80,6 @@ export function snapshotInputsSchema() {
 
 /** Inputs after `check`: plain values. */
 export type SnapshotInputs = z.infer<ReturnType<typeof snapshotInputsSchema>>;
+
+/** Compile-time: the documented arguments and the schema `check` applies name the same fields, of the same kinds. */
+type DeclaredOnce = ArgumentsMatchSchema<ArgumentMismatches<SnapshotArgs, SnapshotInputs>>;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, serveOutputFromId } from "../common/dynamicResource";
+import { assertSerializerCompatibleTypescript, neonModule, withSecretOutputs, serveOutputFromId, type OutputNameMismatches, type OutputsMatchClass } from "../common/dynamicResource";
 import type { SnapshotArgs } from "./args";
 import { snapshotOutputNames } from "./logic";
 import snapshotProvider = require("./provider");
@@ -35,3 +35,6 @@ export class Snapshot extends pulumi.dynamic.Resource {
     serveOutputFromId(this, "snapshotId");
   }
 }
+
+/** Compile-time: the outputs the constructor registers are exactly the outputs the class declares. */
+type OutputsDeclaredOnce = OutputsMatchClass<OutputNameMismatches<typeof snapshotOutputNames, Snapshot>>;
