@@ -99,7 +99,7 @@ export interface EndpointFields {
 
 export function newEndpoint(world: World, record: ProjectRecord, branchId: string, fields: EndpointFields): EndpointData {
   const now = world.nowIso();
-  const defaults = record.project.default_endpoint_settings as { autoscaling_limit_min_cu?: number; autoscaling_limit_max_cu?: number; suspend_timeout_seconds?: number };
+  const defaults = record.project.default_endpoint_settings;
   const id = newEndpointId((candidate) => !world.claimId(candidate));
   const region = record.project.region_id;
   return {

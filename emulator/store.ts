@@ -27,6 +27,9 @@ export interface UserRecord {
 
 export type JsonObject = Record<string, unknown>;
 
+/** A spec type (readonly, as generated) as the store keeps it: its own fields can be set. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface ProjectData {
   id: string;
   name: string;
@@ -36,8 +39,8 @@ export interface ProjectData {
   store_passwords: boolean;
   history_retention_seconds: number;
   org_id: string;
-  settings: JsonObject;
-  default_endpoint_settings: JsonObject;
+  settings: Writable<NeonSchema<"ProjectSettingsData">>;
+  default_endpoint_settings: Writable<NeonSchema<"DefaultEndpointSettings">>;
   created_at: string;
   updated_at: string;
 }
@@ -105,7 +108,7 @@ export interface EndpointData {
   type: "read_write" | "read_only";
   current_state: "init" | "active" | "idle";
   pending_state?: "init" | "active" | "idle";
-  settings: JsonObject;
+  settings: NeonSchema<"EndpointSettingsData">;
   pooler_enabled: boolean;
   pooler_mode: "transaction";
   disabled: boolean;
@@ -185,7 +188,7 @@ export interface DataApiRecord {
   jwks_url?: string;
   provider_name?: string;
   jwt_audience?: string;
-  settings: JsonObject;
+  settings: Writable<NeonSchema<"DataAPISettings">>;
   created_at: string;
 }
 

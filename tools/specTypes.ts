@@ -39,11 +39,19 @@ export function specTypesSource(document: string): string {
   }
 }
 
-/** Writes the generated types when they differ from the document's (the file's time then says when it last changed). */
+/**
+ * Writes the generated types. When they are already the document's, the file is only touched: its
+ * time then says it is current (so `npm start` does not rebuild after an edit of the document that
+ * changed no type), while its content, and so what depends on it, stays as it is.
+ */
 export function writeSpecTypes(root: string = packageRoot(), document: string = specDocument(root)): void {
   const target = generatedSpecTypes(root);
   const source = specTypesSource(document);
-  if (fs.existsSync(target) && fs.readFileSync(target, "utf8") === source) return;
+  if (fs.existsSync(target) && fs.readFileSync(target, "utf8") === source) {
+    const now = new Date();
+    fs.utimesSync(target, now, now);
+    return;
+  }
   fs.writeFileSync(target, source);
 }
 

@@ -158,7 +158,7 @@ export const branchRoutes: RouteDefinition[] = [
       }
       // Check the limits each compute will really get: an unset bound comes from the project's
       // default endpoint settings, then Neon's default, exactly as newEndpoint fills it in.
-      const defaults = record.project.default_endpoint_settings as { autoscaling_limit_min_cu?: number; autoscaling_limit_max_cu?: number };
+      const defaults = record.project.default_endpoint_settings;
       endpointsReq.forEach((e, i) => {
         const problem = checkAutoscaling(
           `endpoints.${i}`,

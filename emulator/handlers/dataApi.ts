@@ -88,7 +88,7 @@ export const dataApiRoutes: RouteDefinition[] = [
     path,
     handle({ world, params }) {
       const api = instance(locate(world, params).branch, params.database_name);
-      const schemas = (api.settings.db_schemas as string[] | undefined) ?? ["public"];
+      const schemas = api.settings.db_schemas ?? ["public"];
       return { status: 200, body: { url: api.url, status: api.status, settings: api.settings, available_schemas: schemas } };
     },
   }),

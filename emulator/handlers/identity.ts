@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { apiErrors } from "../errors";
 import { planLimitsFor } from "../seed";
+import { asSpecified } from "../specShape";
 import { parseRequest, resourceId } from "../validation";
 import { route, type RouteDefinition } from "./types";
 
@@ -46,14 +47,14 @@ export const identityRoutes: RouteDefinition[] = [
     method: "GET",
     path: "/users/me/organizations",
     handle({ world }) {
-      return { status: 200, body: { organizations: Object.values(world.state.organizations) } };
+      return { status: 200, body: { organizations: Object.values(world.state.organizations).map((org) => asSpecified("Organization", org)) } };
     },
   }),
   route("getOrganization")({
     method: "GET",
     path: "/organizations/{org_id}",
     handle({ world, params }) {
-      return { status: 200, body: world.organization(params.org_id) };
+      return { status: 200, body: asSpecified("Organization", world.organization(params.org_id)) };
     },
   }),
   route("transferProjectsFromOrgToOrg")({

@@ -185,7 +185,7 @@ export const neonAuthRoutes: RouteDefinition[] = [
     method: "GET",
     path: `${base}/domains`,
     handle({ world, params }) {
-      return { status: 200, body: { domains: integration(locate(world, params).branch).domains } };
+      return { status: 200, body: { domains: integration(locate(world, params).branch).domains.map((d) => asSpecified("NeonAuthRedirectURIWhitelistDomain", d)) } };
     },
   }),
   route("addBranchNeonAuthTrustedDomain")({

@@ -6,7 +6,7 @@ import { checkAutoscaling, defaultComputeUnits, newBranchRecord, newDatabase, ne
 import { renderOperation } from "../operations";
 import { connectionUri, readWriteEndpoint, renderBranch, renderDatabase, renderEndpoint, renderProject, renderProjectListItem, renderRole } from "../render";
 import { planLimitsFor, regions } from "../seed";
-import { dict, type JsonObject, type ProjectRecord } from "../store";
+import { dict, type ProjectData, type ProjectRecord } from "../store";
 import { computeUnit, neonName, parseRequest, pgIdentifier, provisioner, queryBoolean, queryInteger, queryLimit, queryObject, resourceId, stringMap, suspendTimeoutSeconds } from "../validation";
 import type { World } from "../world";
 import { route, type RouteDefinition } from "./types";
@@ -107,9 +107,9 @@ function checkHistoryRetention(world: World, orgId: string, seconds: number, fie
 }
 
 /** Checks the limits computes will get: an unset bound is Neon's default (0.25–2 CU), as in newEndpoint. */
-function checkDefaultEndpointSettings(settings: JsonObject, field: string): void {
-  const min = (settings.autoscaling_limit_min_cu as number | undefined) ?? defaultComputeUnits.min;
-  const max = (settings.autoscaling_limit_max_cu as number | undefined) ?? defaultComputeUnits.max;
+function checkDefaultEndpointSettings(settings: ProjectData["default_endpoint_settings"], field: string): void {
+  const min = settings.autoscaling_limit_min_cu ?? defaultComputeUnits.min;
+  const max = settings.autoscaling_limit_max_cu ?? defaultComputeUnits.max;
   const problem = checkAutoscaling(field, min, max);
   if (problem) throw apiErrors.badRequest(problem);
 }
@@ -177,7 +177,7 @@ export const projectRoutes: RouteDefinition[] = [
       const plan = world.organization(orgId).plan;
       const retention = req.history_retention_seconds ?? Math.min(86400, planLimitsFor(plan).maxHistoryRetentionSeconds);
       checkHistoryRetention(world, orgId, retention, "project.history_retention_seconds");
-      const defaults: JsonObject = { ...(req.default_endpoint_settings ?? {}) };
+      const defaults: ProjectData["default_endpoint_settings"] = { ...(req.default_endpoint_settings ?? {}) };
       // The deprecated top-level limits still work, as in Neon.
       if (req.autoscaling_limit_min_cu !== undefined) defaults.autoscaling_limit_min_cu ??= req.autoscaling_limit_min_cu;
       if (req.autoscaling_limit_max_cu !== undefined) defaults.autoscaling_limit_max_cu ??= req.autoscaling_limit_max_cu;

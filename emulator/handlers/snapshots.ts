@@ -39,6 +39,9 @@ export const restoreBody = z.object({
 
 export const finalizeBody = z.object({ name: neonName(256).optional() });
 
+/** `?name=` is Neon's deprecated spelling of the restore body's `name`. */
+export const restoreQuery = z.object({ name: neonName(256).optional() });
+
 /** Neon deletes a snapshot automatically at its `expires_at`; here it goes when next looked at. */
 function dropExpiredSnapshots(world: World, record: ProjectRecord): void {
   const now = world.now();
@@ -216,13 +219,13 @@ export const snapshotRoutes: RouteDefinition[] = [
       const record = world.project(params.project_id);
       const snap = snapshot(world, record, params.snapshot_id);
       const req = parseRequest(restoreBody, body ?? {}, "");
+      const q = parseRequest(restoreQuery, queryObject(query), "");
       const targetId = req.target_branch_id ?? snap.source_branch_id;
       const target = record.branches[targetId];
       if (!target) {
         throw apiErrors.referenceNotFound(req.target_branch_id ? "target_branch_id" : "snapshot.source_branch_id", `branch ${targetId}`);
       }
-      // `?name=` is Neon's deprecated spelling of the body's `name`.
-      const name = req.name ?? query.get("name") ?? generatedBranchName();
+      const name = req.name ?? q.name ?? generatedBranchName();
       assertUniqueBranchName(record, name);
 
       record.lsn += 0x100;

@@ -51,5 +51,6 @@ export type RequestValidatorsAgainstSpec = CheckedAgainstSpec<[
   QueryReadAsSpecified<"createSnapshot", typeof snapshots.createSnapshotQuery>,
   BodyReadAsSpecified<"updateSnapshot", typeof snapshots.updateSnapshotBody>,
   BodyReadAsSpecified<"restoreSnapshot", typeof snapshots.restoreBody>,
+  QueryReadAsSpecified<"restoreSnapshot", typeof snapshots.restoreQuery>,
   BodyReadAsSpecified<"finalizeRestoreBranch", typeof snapshots.finalizeBody>,
 ]>;

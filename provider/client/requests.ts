@@ -17,6 +17,8 @@ export type ConnectionUriQuery = NeonQuery<"getConnectionURI">;
 export type ListBranchesQuery = NeonQuery<"listProjectBranches">;
 /** A compute is created with the branch only if listed in `endpoints`; at most one read_write. */
 export type BranchCreateRequest = NeonRequestBody<"createProjectBranch">;
+export type BranchEndpointOptions = NonNullable<BranchCreateRequest["endpoints"]>[number];
+export type BranchDeleteQuery = NeonQuery<"deleteProjectBranch">;
 /** `expires_at: null` clears the expiry. */
 export type BranchUpdateRequest = NeonRequestBody<"updateProjectBranch">;
 export type RoleCreateRequest = NeonRequestBody<"createProjectBranchRole">;
@@ -38,6 +40,9 @@ export type FinalizeRestoreRequest = NeonRequestBody<"finalizeRestoreBranch">;
 export type NeonAuthProvider = NeonSchema<"NeonAuthSupportedAuthProvider">;
 export type NeonAuthOAuthProviderId = NeonSchema<"NeonAuthOauthProviderId">;
 export type NeonAuthEnableRequest = NeonRequestBody<"createNeonAuth">;
+/** `delete_data` also drops the `neon_auth` schema from the database. */
+export type NeonAuthDisableRequest = NeonRequestBody<"disableNeonAuth">;
+export type NeonAuthAllowLocalhostRequest = NeonRequestBody<"updateNeonAuthAllowLocalhost">;
 export type NeonAuthOAuthProviderAddRequest = NeonRequestBody<"addBranchNeonAuthOauthProvider">;
 export type NeonAuthOAuthProviderUpdateRequest = NeonRequestBody<"updateBranchNeonAuthOauthProvider">;
 export type NeonAuthTrustedDomainAddRequest = NeonRequestBody<"addBranchNeonAuthTrustedDomain">;

@@ -41,10 +41,13 @@ export type NeonSuccessBody<Op extends NeonOperationId> = {
 // validators (they carry Neon's limits, which types cannot). What must not be hand-copied is the
 // set of names and which of them are required: `Conforms` compares those with the spec.
 
-/** A value's object shape: arrays stand for their elements; null and undefined say nothing. */
+/** A value's object shape: arrays stand for their elements; null and undefined say nothing here. */
 type Shape<T> = Exclude<T, null | undefined> extends infer V ? (V extends readonly (infer Element)[] ? Exclude<Element, null | undefined> : V) : never;
+type IsArray<T> = [Exclude<T, null | undefined>] extends [never] ? false : [Exclude<T, null | undefined>] extends [readonly unknown[]] ? true : false;
+/** An object's fields written by name, without its index signature (a zod `looseObject` has both). */
+type NamedPart<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
 /** A free-form object (a map, `unknown`, an empty `Record<string, never>`): its keys are data, not fields. */
-type IsFreeForm<T> = unknown extends T ? true : T extends object ? (string extends keyof T ? true : false) : false;
+type IsFreeForm<T> = unknown extends T ? true : T extends object ? (string extends keyof T ? ([keyof NamedPart<T>] extends [never] ? true : false) : false) : false;
 /** The keys of every member of a union (a spec `oneOf`), not only those all members share. */
 type KeysOfAny<T> = T extends unknown ? keyof T : never;
 type FieldOfAny<T, Key extends PropertyKey> = T extends unknown ? (Key extends keyof T ? T[Key] : never) : never;
@@ -53,32 +56,50 @@ type RequiredKeys<T> = Exclude<keyof T, OptionalKeys<T>>;
 /** Keys required by every member of a union. */
 type RequiredInAll<T> = [T] extends [unknown] ? (T extends unknown ? (k: RequiredKeys<T>) => void : never) extends (k: infer Common) => void ? Common : never : never;
 type Join<At extends string, Key extends string> = At extends "" ? Key : `${At}.${Key}`;
+type Here<At extends string> = At extends "" ? "(the body)" : At;
 
 /**
  * Where `Ours` departs from `Spec`, as messages naming each field by its dotted path (never when it
- * does not). Both ways, every field of Ours must be one the spec declares.
+ * does not). Both ways, every field of Ours must be one the spec declares, a list where the spec
+ * has a list, and each member of a union of Ours is checked on its own.
  * - `"reads"`: Ours parses what the spec describes (the client reading Neon's answers, the local
  *   Neon API reading requests), so it requires a field only where the spec does and accepts every
- *   value the spec allows.
+ *   value the spec allows (of the right kind: it may refuse some, as Neon does).
  * - `"writes"`: Ours produces what the spec describes (the client's requests, the local Neon API's
- *   answers), so it has every field the spec requires, with values the spec allows.
+ *   answers), so it has every field the spec requires, with values the spec allows, null only
+ *   where the spec allows null.
  */
-export type Mismatches<Ours, Spec, Direction extends "reads" | "writes", At extends string = ""> =
-  Shape<Ours> extends infer O
-    ? Shape<Spec> extends infer S
-      ? IsFreeForm<O> extends true
+export type Mismatches<Ours, Spec, Direction extends "reads" | "writes", At extends string = ""> = unknown extends Spec
+  ? never
+  : ListMismatch<Ours, Spec, At> | NullMismatch<Ours, Spec, Direction, At> | ShapeMismatches<Shape<Ours>, Shape<Spec>, Direction, At>;
+
+type ListMismatch<Ours, Spec, At extends string> = IsArray<Ours> extends IsArray<Spec> ? never : `${Here<At>}: a list in only one of ours and Neon's spec`;
+
+type NullMismatch<Ours, Spec, Direction extends "reads" | "writes", At extends string> = Direction extends "writes"
+  ? unknown extends Ours
+    ? never
+    : null extends Ours
+      ? null extends Spec
         ? never
-        : [O] extends [object]
-          ? IsFreeForm<S> extends true
-            ? never
-            : [S] extends [object]
-              ? ObjectMismatches<O, S, Direction, At>
-              : `${At}: an object here, not in Neon's spec`
-          : [S] extends [object]
-            ? `${At}: not an object here, an object in Neon's spec`
-            : LeafMismatch<O, S, Direction, At>
+        : `${Here<At>}: may be null here, never in Neon's spec`
       : never
-    : never;
+  : never;
+
+type ShapeMismatches<O, S, Direction extends "reads" | "writes", At extends string> =
+  IsFreeForm<O> extends true
+    ? never
+    : [O] extends [object]
+      ? IsFreeForm<S> extends true
+        ? never
+        : [S] extends [object]
+          ? EachMember<O, S, Direction, At>
+          : `${Here<At>}: an object here, not in Neon's spec`
+      : [S] extends [object]
+        ? `${Here<At>}: not an object here, an object in Neon's spec`
+        : LeafMismatch<O, S, Direction, At>;
+
+/** Each member of a union of ours on its own: every variant we read or write must be the spec's. */
+type EachMember<O, S, Direction extends "reads" | "writes", At extends string> = O extends unknown ? ObjectMismatches<NamedPart<O>, S, Direction, At> : never;
 
 type ObjectMismatches<O, S, Direction extends "reads" | "writes", At extends string> =
   | {
@@ -102,10 +123,10 @@ type Kind<T> = T extends string ? string : T extends number ? number : T extends
 type LeafMismatch<O, S, Direction extends "reads" | "writes", At extends string> = Direction extends "reads"
   ? [Kind<S>] extends [Kind<O>]
     ? never
-    : `${At}: does not accept every value Neon's spec allows`
+    : `${Here<At>}: does not accept every value Neon's spec allows`
   : [O] extends [S]
     ? never
-    : `${At}: allows values Neon's spec does not`;
+    : `${Here<At>}: allows values Neon's spec does not`;
 
 /**
  * `true` when `Ours` conforms to `Spec`; otherwise the mismatches, which `CheckedAgainstSpec`

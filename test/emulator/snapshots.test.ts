@@ -250,6 +250,16 @@ describe("local Neon API: snapshots", () => {
       assert.equal(clash.status, 409);
     });
 
+    it("checks the deprecated ?name= as it checks the body's name (a name Neon could not store is a 400 naming it)", async () => {
+      const p = await newProject();
+      const s = await snapshotOf(p.id, p.main);
+      const branchesBefore = (await call(neon, "GET", `/projects/${p.id}/branches`)).body.branches.length;
+      const tooLong = await call(neon, "POST", `/projects/${p.id}/snapshots/${s.id}/restore?name=${"x".repeat(257)}`);
+      assert.equal(tooLong.status, 400);
+      assert.match(tooLong.body.message, /\bname\b/);
+      assert.equal((await call(neon, "GET", `/projects/${p.id}/branches`)).body.branches.length, branchesBefore);
+    });
+
     it("answers 400 for a target_branch_id that does not exist", async () => {
       const p = await newProject();
       const s = await snapshotOf(p.id, p.main);

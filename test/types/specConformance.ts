@@ -38,6 +38,17 @@ export type CheckerTests = [
   Expect<Equal<Mismatches<{ host: string; type: string }, SpecEndpoint, "writes">, "type: allows values Neon's spec does not">>,
   Expect<Equal<Mismatches<{ host: string; type: "read_only"; extra: 1 }, SpecEndpoint, "writes">, "extra: not in Neon's spec">>,
 
+  // An object with an index signature as well as named fields (a zod looseObject): the named ones are compared.
+  Expect<Equal<Mismatches<{ [key: string]: unknown; nmae?: string }, SpecEndpoint, "reads">, "nmae: not in Neon's spec">>,
+  // A list where the spec has one value, and the other way round.
+  Expect<Equal<Mismatches<{ host: string[] }, SpecEndpoint, "reads">, "host: a list in only one of ours and Neon's spec">>,
+  Expect<Equal<Mismatches<{ tags?: { key: string } }, SpecEndpoint, "reads">, "tags: a list in only one of ours and Neon's spec">>,
+  // Each member of a union of ours is checked, not only the fields all members share.
+  Expect<Equal<Mismatches<{ host: string } | { host: string; pasword: string }, SpecEndpoint, "reads">, "pasword: not in Neon's spec">>,
+  // Writing null where the spec never has it.
+  Expect<Equal<Mismatches<{ host: string; type: "read_only"; name: string | null }, SpecEndpoint, "writes">, "name: may be null here, never in Neon's spec">>,
+  Expect<Equal<Conforms<{ host: string; type: "read_only"; expires_at: string | null }, SpecEndpoint, "writes">, true>>,
+
   // A body the spec does not have is never vacuously conforming.
   Expect<Equal<Conforms<{ a: 1 }, never, "reads">, "Neon's spec describes no such body">>,
 ];

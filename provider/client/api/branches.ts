@@ -1,7 +1,7 @@
 import type { ApiContext, DeleteResult } from "../internal/apiContext";
 import { nextCursor, paginate } from "../internal/pagination";
 import type { MutationOptions, RequestOptions } from "../options";
-import type { BranchCreateRequest, BranchUpdateRequest, ListBranchesQuery } from "../requests";
+import type { BranchCreateRequest, BranchDeleteQuery, BranchUpdateRequest, ListBranchesQuery } from "../requests";
 import {
   type Branch,
   type BranchOperations,
@@ -73,7 +73,7 @@ export class BranchesApi {
   async delete(
     projectId: string,
     branchId: string,
-    query: { readonly hard_delete?: boolean } = {},
+    query: BranchDeleteQuery = {},
     options?: MutationOptions,
   ): Promise<DeleteResult<BranchOperations>> {
     return this.#api.mutateDelete({

@@ -1,6 +1,8 @@
 import type { ApiContext } from "../internal/apiContext";
 import type { RequestOptions } from "../options";
 import type {
+  NeonAuthAllowLocalhostRequest,
+  NeonAuthDisableRequest,
   NeonAuthEnableRequest,
   NeonAuthOAuthProviderAddRequest,
   NeonAuthOAuthProviderId,
@@ -49,7 +51,7 @@ export class NeonAuthApi {
   }
 
   /** `delete_data` also drops the `neon_auth` schema from the database. */
-  async disable(projectId: string, branchId: string, body: { readonly delete_data?: boolean } = {}, options?: RequestOptions): Promise<void> {
+  async disable(projectId: string, branchId: string, body: NeonAuthDisableRequest = {}, options?: RequestOptions): Promise<void> {
     await this.#api.pipeline.send(
       { method: "DELETE", template: AUTH, params: { project_id: projectId, branch_id: branchId }, body, schema: emptyResponseSchema },
       options?.signal,
@@ -150,7 +152,7 @@ export class NeonAuthApi {
         method: "PATCH",
         template: `${AUTH}/allow_localhost`,
         params: { project_id: projectId, branch_id: branchId },
-        body: { allow_localhost: allowLocalhost },
+        body: { allow_localhost: allowLocalhost } satisfies NeonAuthAllowLocalhostRequest,
         schema: allowLocalhostSchema,
       },
       options?.signal,

@@ -1,14 +1,15 @@
 /**
  * Request bodies as the spec types them. A resource lists every field it may send in one object
  * literal typed by Neon's spec (the body type comes from the call's context or the type argument,
- * never from the literal), so a field Neon renames or retypes in its spec fails to compile where
- * the body is built. Fields left `undefined` are not sent: Neon reads an absent field as "keep" or
+ * never from the literal; `& object` keeps an optional part of a body, `X | undefined` in its
+ * context, from typing the literal as any object), so a field Neon renames or retypes in its spec
+ * fails to compile where the body is built. Fields left `undefined` are not sent: Neon reads an absent field as "keep" or
  * "default", which is what an undeclared or unchanged input means.
  */
-export function definedFields<Body extends object>(fields: NoInfer<Body>): Body {
+export function definedFields<Body>(fields: NoInfer<Body & object>): Body & object {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) out[name] = value;
-  return out as Body;
+  return out as Body & object;
 }
 
 /** Whether a body built by `definedFields` sends anything. */
