@@ -1,10 +1,12 @@
 /**
  * Neon's rate limits: 700 requests per minute per account, and bursts of at most 40 requests per
  * second per route, on the injected clock. The account limit is a sliding window (a log of the
- * last minute's requests): a token bucket refilled at 700/min would admit up to twice that in one
+ * last minute's requests, the client's own `SlidingWindow`): a token bucket refilled at 700/min would admit up to twice that in one
  * minute, so a client exceeding Neon's limit could pass here. Routes use token buckets (the burst
  * allowance). A refused request gets 429 with the seconds until it would pass in Retry-After.
  */
+import { SlidingWindow } from "../provider/client/internal/slidingWindow";
+import { neonRateLimits as documentedLimits } from "../provider/client/neonLimits";
 import type { Clock } from "./clock";
 
 export interface RateLimitSettings {
@@ -12,7 +14,8 @@ export interface RateLimitSettings {
   perSecondPerRoute: number;
 }
 
-export const neonRateLimits: RateLimitSettings = { perMinute: 700, perSecondPerRoute: 40 };
+/** Neon's limits, as the client also knows them (one declaration: provider/client/neonLimits.ts). */
+export const neonRateLimits: RateLimitSettings = { ...documentedLimits };
 
 class TokenBucket {
   private tokens: number;
@@ -47,32 +50,6 @@ class TokenBucket {
   }
 }
 
-/** At most `limit` events in any `windowMs`: a log of the admitted ones, oldest first. */
-class SlidingWindow {
-  private readonly stamps: number[] = [];
-  private head = 0;
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Milliseconds until one more event fits (0 when it fits now). */
-  waitMs(now: number): number {
-    while (this.head < this.stamps.length && this.stamps[this.head] <= now - this.windowMs) this.head++;
-    if (this.head > 1024) {
-      this.stamps.splice(0, this.head);
-      this.head = 0;
-    }
-    if (this.stamps.length - this.head < this.limit) return 0;
-    return this.stamps[this.stamps.length - this.limit] + this.windowMs - now;
-  }
-
-  take(now: number): void {
-    this.stamps.push(now);
-  }
-}
-
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: string };
 
 export class RateLimiter {
@@ -97,13 +74,13 @@ export class RateLimiter {
       route = new TokenBucket(this.settings.perSecondPerRoute, this.settings.perSecondPerRoute / 1000, now);
       this.routes.set(routeKey, route);
     }
-    const accountWait = this.account.waitMs(now);
+    const accountWait = this.account.waitTime(now);
     const routeWait = route.waitMs(now);
     if (accountWait > 0 || routeWait > 0) {
       const scope = accountWait >= routeWait ? `${this.settings.perMinute} requests per minute per account` : `${this.settings.perSecondPerRoute} requests per second on ${routeKey}`;
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(Math.max(accountWait, routeWait) / 1000)), scope };
     }
-    this.account.take(now);
+    this.account.record(now);
     route.take();
     return { allowed: true };
   }

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "./clock";
 import { configurationError } from "./internal/errorFactory";
 import { SlidingWindow } from "./internal/slidingWindow";
+import { neonRateLimits } from "./neonLimits";
 
 /**
  * Client-side rate limiting, applied before every attempt (retries included), so a fleet run stays
@@ -18,7 +19,7 @@ export interface RateLimitOptions {
   readonly perSecondPerRoute?: number;
 }
 
-export const defaultRateLimits: Required<RateLimitOptions> = { perMinute: 700, perSecondPerRoute: 40 };
+export const defaultRateLimits: Required<RateLimitOptions> = { ...neonRateLimits };
 
 export class RateLimiter {
   readonly limits: Required<RateLimitOptions>;
