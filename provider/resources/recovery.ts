@@ -4,7 +4,7 @@
  * described by the outputs a create would have given, or undefined when Neon has none. The runner
  * (runner/recovery/) calls these before the next update, outside any provider process.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import type { NeonClient } from "../client/neonClient";
 import { authIntegrationInputsSchema } from "./authIntegration/args";
 import * as authIntegration from "./authIntegration/lifecycle";
@@ -28,8 +28,8 @@ export interface RecoveredCreate {
 
 /** A resource's recovery, and how the inputs the state recorded for the pending create are read. */
 export interface CreateRecovery {
-  /** The resource's own recovery (its lifecycle's `recoverCreate`), for checked inputs. */
-  readonly recover: (client: NeonClient, inputs: never, outcome: UnknownOutcome) => Promise<RecoveredCreate | undefined>;
+  /** The resource's own recovery (its lifecycle's `recoverCreate`, which takes checked inputs). */
+  readonly recover: unknown;
   /** Reads the recorded inputs and recovers: what the runner calls. */
   readonly fromRecordedInputs: (client: NeonClient, recorded: StoredProperties, outcome: UnknownOutcome) => Promise<RecoveredCreate | undefined>;
 }
@@ -38,19 +38,21 @@ export interface CreateRecovery {
 const providerKey = "__provider";
 
 /**
- * The recorded inputs are those the interrupted update's `check` accepted; they are read again with
- * the resource's schema (the state may be older than this package), and a record this version cannot
- * read is refused, naming what it cannot read, rather than guessed at.
+ * The recorded inputs are those the interrupted update's `check` accepted, perhaps by an older
+ * version of the package. They are read again with the resource's fields, leniently: an argument
+ * this version no longer has is left out, and rules across fields (which `check` applied then) are
+ * not applied again, so a pending create an older version recorded can still be settled, rather
+ * than leave the stack stuck. Only a field this version cannot read is refused, naming it.
  */
 function recovery<Inputs>(
-  inputsSchema: () => z.ZodType<Inputs>,
+  recordedInputsSchema: z.ZodType<Inputs>,
   recover: (client: NeonClient, inputs: Inputs, outcome: UnknownOutcome) => Promise<RecoveredCreate | undefined>,
 ): CreateRecovery {
   return {
     recover,
     async fromRecordedInputs(client, recorded, outcome) {
       const { [providerKey]: provider, ...inputs } = recorded;
-      const parsed = inputsSchema().safeParse(inputs);
+      const parsed = recordedInputsSchema.safeParse(inputs);
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(inputs)"}: ${issue.message}`);
         throw new Error(`the inputs the state recorded for it cannot be read by this version of the package (${problems.join("; ")})`);
@@ -60,12 +62,15 @@ function recovery<Inputs>(
   };
 }
 
+/** A resource's fields without its strictness or its rules across fields (see `recovery`). */
+const leniently = <Shape extends z.ZodRawShape>(inputsSchema: () => z.ZodObject<Shape>) => z.object(inputsSchema().shape);
+
 /** By the type token Pulumi records (`pulumi-nodejs:dynamic/neon:<Type>`). */
 export const createRecoveryByType: Readonly<Record<string, CreateRecovery>> = {
-  "pulumi-nodejs:dynamic/neon:NeonProject": recovery(neonProjectInputsSchema, project.recoverCreate),
-  "pulumi-nodejs:dynamic/neon:Branch": recovery(branchInputsSchema, branch.recoverCreate),
-  "pulumi-nodejs:dynamic/neon:Endpoint": recovery(endpointInputsSchema, endpoint.recoverCreate),
-  "pulumi-nodejs:dynamic/neon:Snapshot": recovery(snapshotInputsSchema, snapshot.recoverCreate),
-  "pulumi-nodejs:dynamic/neon:AuthIntegration": recovery(authIntegrationInputsSchema, authIntegration.recoverCreate),
-  "pulumi-nodejs:dynamic/neon:DataApi": recovery(dataApiInputsSchema, dataApi.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:NeonProject": recovery(leniently(neonProjectInputsSchema), project.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:Branch": recovery(leniently(branchInputsSchema), branch.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:Endpoint": recovery(leniently(endpointInputsSchema), endpoint.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:Snapshot": recovery(leniently(snapshotInputsSchema), snapshot.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:AuthIntegration": recovery(leniently(authIntegrationInputsSchema), authIntegration.recoverCreate),
+  "pulumi-nodejs:dynamic/neon:DataApi": recovery(leniently(dataApiInputsSchema), dataApi.recoverCreate),
 };

@@ -43,7 +43,10 @@ export type NeonSuccessBody<Op extends NeonOperationId> = {
 
 /** A value's object shape: arrays stand for their elements; null and undefined say nothing here. */
 type Shape<T> = Exclude<T, null | undefined> extends infer V ? (V extends readonly (infer Element)[] ? Exclude<Element, null | undefined> : V) : never;
-type IsArray<T> = [Exclude<T, null | undefined>] extends [never] ? false : [Exclude<T, null | undefined>] extends [readonly unknown[]] ? true : false;
+/** Whether some member of a value's type is a list, and whether some is not (null and undefined aside). */
+type HasList<T> = [Extract<Exclude<T, null | undefined>, readonly unknown[]>] extends [never] ? false : true;
+type HasSingle<T> = [Exclude<T, null | undefined | readonly unknown[]>] extends [never] ? false : true;
+type ListElement<T> = Extract<T, readonly unknown[]> extends readonly (infer Element)[] ? Element : never;
 /** An object's fields written by name, without its index signature (a zod `looseObject` has both). */
 type NamedPart<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
 /** A free-form object (a map, `unknown`, an empty `Record<string, never>`): its keys are data, not fields. */
@@ -71,9 +74,29 @@ type Here<At extends string> = At extends "" ? "(the body)" : At;
  */
 export type Mismatches<Ours, Spec, Direction extends "reads" | "writes", At extends string = ""> = unknown extends Spec
   ? never
-  : ListMismatch<Ours, Spec, At> | NullMismatch<Ours, Spec, Direction, At> | ShapeMismatches<Shape<Ours>, Shape<Spec>, Direction, At>;
+  : unknown extends Ours
+    ? never
+    :
+        | ListMismatch<Ours, Spec, Direction, At>
+        | NullMismatch<Ours, Spec, Direction, At>
+        | NullMismatch<ListElement<Ours>, ListElement<Spec>, Direction, `${Here<At>}[]`>
+        | ShapeMismatches<Shape<Ours>, Shape<Spec>, Direction, At>;
 
-type ListMismatch<Ours, Spec, At extends string> = IsArray<Ours> extends IsArray<Spec> ? never : `${Here<At>}: a list in only one of ours and Neon's spec`;
+/**
+ * A list against a single value. A reader must take each form the spec allows (it may take more:
+ * a lenient reader of `string | string[]`); a writer must write only forms the spec allows.
+ */
+type ListMismatch<Ours, Spec, Direction extends "reads" | "writes", At extends string> = Direction extends "reads"
+  ? (HasList<Spec> extends true ? HasList<Ours> : true) extends true
+    ? (HasSingle<Spec> extends true ? HasSingle<Ours> : true) extends true
+      ? never
+      : `${Here<At>}: a list here, a single value in Neon's spec`
+    : `${Here<At>}: a single value here, a list in Neon's spec`
+  : (HasList<Ours> extends true ? HasList<Spec> : true) extends true
+    ? (HasSingle<Ours> extends true ? HasSingle<Spec> : true) extends true
+      ? never
+      : `${Here<At>}: a single value here, a list in Neon's spec`
+    : `${Here<At>}: a list here, a single value in Neon's spec`;
 
 type NullMismatch<Ours, Spec, Direction extends "reads" | "writes", At extends string> = Direction extends "writes"
   ? unknown extends Ours
@@ -110,8 +133,11 @@ type ObjectMismatches<O, S, Direction extends "reads" | "writes", At extends str
         : `${Join<At, K>}: not in Neon's spec`;
     }[keyof O & string]
   | (Direction extends "writes"
-      ? { [K in RequiredInAll<S> & string]: K extends RequiredKeys<O> ? never : `${Join<At, K>}: required by Neon's spec, not here` }[RequiredInAll<S> & string]
+      ? { [K in RequiredInAll<NamedParts<S>> & string]: K extends RequiredKeys<O> ? never : `${Join<At, K>}: required by Neon's spec, not here` }[RequiredInAll<NamedParts<S>> & string]
       : never);
+
+/** The named part of each member of a union (a spec object may allow other fields besides its own). */
+type NamedParts<T> = T extends unknown ? NamedPart<T> : never;
 
 /**
  * A value's kind: literals widen to their primitive. A reader may accept fewer values of the right

@@ -18,6 +18,13 @@ describe("local Neon API: rate limits", () => {
     return statuses;
   }
 
+  it("starts with a huge or infinite account limit (no window allocated up front) and admits requests", async () => {
+    for (const perMinute of [1e12, Infinity]) {
+      const neon = await start({ clock: new ManualClock(), rateLimit: { perMinute, perSecondPerRoute: 1000 } });
+      assert.deepEqual(await burst(neon, "/projects", 5), Array(5).fill(200));
+    }
+  });
+
   it("lets 40 requests a second through on one route, refuses the 41st with 429, Retry-After and Neon's error body", async () => {
     const clock = new ManualClock();
     const neon = await start({ clock, rateLimit: { perMinute: 700, perSecondPerRoute: 40 } });

@@ -134,6 +134,18 @@ describe("recovering a create an interrupted update left pending", () => {
     assert.equal(neon.requestLog.length, requestsBefore);
   });
 
+  it("settles a pending create an older version recorded with an argument this version no longer has", async () => {
+    const { id: projectId } = await createProjectThroughProvider("recover-older-record");
+    const startedAt = Date.now() - 1;
+    const inputs = { projectId, name: "preview-older" };
+    const created = await checkAndCreate(branch, inputs);
+    const client = neonClientForCall();
+    const recorded = { ...inputs, __provider: "exports.handler = …", retiredArgument: "an older version's" };
+    const recovered = await createRecoveryByType["pulumi-nodejs:dynamic/neon:Branch"]!.fromRecordedInputs(client, recorded, interruptedUpdate(client, "preview-older", startedAt));
+    assert.equal(recovered?.id, created.id);
+    assert.equal(recovered?.outs.retiredArgument, undefined);
+  });
+
   it("takes nothing for an adoption (it made nothing)", async () => {
     const { id } = await createProjectThroughProvider("recover-adoption");
     const client = neonClientForCall();

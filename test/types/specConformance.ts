@@ -41,8 +41,18 @@ export type CheckerTests = [
   // An object with an index signature as well as named fields (a zod looseObject): the named ones are compared.
   Expect<Equal<Mismatches<{ [key: string]: unknown; nmae?: string }, SpecEndpoint, "reads">, "nmae: not in Neon's spec">>,
   // A list where the spec has one value, and the other way round.
-  Expect<Equal<Mismatches<{ host: string[] }, SpecEndpoint, "reads">, "host: a list in only one of ours and Neon's spec">>,
-  Expect<Equal<Mismatches<{ tags?: { key: string } }, SpecEndpoint, "reads">, "tags: a list in only one of ours and Neon's spec">>,
+  Expect<Equal<Mismatches<{ host: string[] }, SpecEndpoint, "reads">, "host: a list here, a single value in Neon's spec">>,
+  Expect<Equal<Mismatches<{ tags?: { key: string } }, SpecEndpoint, "reads">, "tags: a single value here, a list in Neon's spec">>,
+  // A lenient reader may take a single value or a list; a writer may not write either.
+  Expect<Equal<Conforms<{ host: string | string[] }, SpecEndpoint, "reads">, true>>,
+  Expect<Equal<Mismatches<{ host: string | string[]; type: "read_only" }, SpecEndpoint, "writes">, "host: a list here, a single value in Neon's spec">>,
+  // A field of ours that takes anything takes what the spec has.
+  Expect<Equal<Conforms<{ tags?: unknown }, SpecEndpoint, "reads">, true>>,
+  // A spec object that allows other fields besides its own: its own required ones are still required.
+  Expect<Equal<Mismatches<{ id: string }, { readonly id: string; readonly name: string; readonly [key: string]: unknown }, "writes">, "name: required by Neon's spec, not here">>,
+  Expect<Equal<Conforms<{ id: string; name: string; extra: 1 }, { readonly id: string; readonly name: string; readonly [key: string]: unknown }, "writes">, true>>,
+  // Null inside a list written where the spec's list never holds null.
+  Expect<Equal<Mismatches<{ host: string; type: "read_only"; tags: ({ key: string } | null)[] }, SpecEndpoint, "writes">, "tags[]: may be null here, never in Neon's spec">>,
   // Each member of a union of ours is checked, not only the fields all members share.
   Expect<Equal<Mismatches<{ host: string } | { host: string; pasword: string }, SpecEndpoint, "reads">, "pasword: not in Neon's spec">>,
   // Writing null where the spec never has it.

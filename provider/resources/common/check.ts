@@ -80,21 +80,44 @@ function describe(issue: z.core.$ZodIssue): string {
 }
 
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type Join<At extends string, Key extends string> = At extends "" ? Key : `${At}.${Key}`;
 
 /**
  * Where a resource's documented arguments (its `Args` interface, what users read) and the schema
- * `check` applies (its inferred `Inputs`) disagree, as messages naming the argument: one that only
- * one of them has, one optional in only one, or a value the schema accepts that the argument's
- * type does not. `never` when they agree.
+ * `check` applies (its inferred `Inputs`) disagree, as messages naming the argument by its dotted
+ * path, nested objects and list elements included: one that only one of them has, one optional in
+ * only one, a value one accepts and the other does not, or a documented `any`. `never` when they agree.
  */
-export type ArgumentMismatches<Args, Inputs> =
-  | { [K in Exclude<keyof Args, keyof Inputs> & string]: `${K}: documented, not in the schema` }[Exclude<keyof Args, keyof Inputs> & string]
-  | { [K in Exclude<keyof Inputs, keyof Args> & string]: `${K}: in the schema, not documented` }[Exclude<keyof Inputs, keyof Args> & string]
+export type ArgumentMismatches<Args, Inputs, At extends string = ""> =
+  | { [K in Exclude<keyof Args, keyof Inputs> & string]: `${Join<At, K>}: documented, not in the schema` }[Exclude<keyof Args, keyof Inputs> & string]
+  | { [K in Exclude<keyof Inputs, keyof Args> & string]: `${Join<At, K>}: in the schema, not documented` }[Exclude<keyof Inputs, keyof Args> & string]
   | {
       [K in keyof Args & keyof Inputs & string]:
-        | ((K extends OptionalKeys<Args> ? 1 : 0) extends (K extends OptionalKeys<Inputs> ? 1 : 0) ? never : `${K}: optional in only one of the two`)
-        | ([Exclude<Inputs[K], undefined>] extends [Exclude<pulumi.Unwrap<Args[K]>, undefined>] ? never : `${K}: the schema accepts values the documented type does not`);
+        | ((K extends OptionalKeys<Args> ? 1 : 0) extends (K extends OptionalKeys<Inputs> ? 1 : 0) ? never : `${Join<At, K>}: optional in only one of the two`)
+        | ValueMismatches<Exclude<pulumi.Unwrap<Args[K]>, undefined>, Exclude<Inputs[K], undefined>, Join<At, K>>;
     }[keyof Args & keyof Inputs & string];
+
+type ValueMismatches<Documented, Schema, At extends string> =
+  IsAny<Documented> extends true
+    ? `${At}: documented as any`
+    : [Documented] extends [readonly (infer DocumentedElement)[]]
+      ? [Schema] extends [readonly (infer SchemaElement)[]]
+        ? ValueMismatches<DocumentedElement, SchemaElement, `${At}[]`>
+        : `${At}: a list in only one of the two`
+      : [Schema] extends [readonly unknown[]]
+        ? `${At}: a list in only one of the two`
+        : [Documented] extends [object]
+          ? [Schema] extends [object]
+            ? ArgumentMismatches<Documented, Schema, At>
+            : `${At}: an object in only one of the two`
+          : [Schema] extends [object]
+            ? `${At}: an object in only one of the two`
+            : [Schema] extends [Documented]
+              ? [Documented] extends [Schema]
+                ? never
+                : `${At}: the documented type allows values the schema refuses`
+              : `${At}: the schema accepts values the documented type does not`;
 
 /** Compiles only when `Mismatches` is `never` (each resource's args.ts checks its two declarations). */
 export type ArgumentsMatchSchema<Mismatches extends never> = Mismatches;
