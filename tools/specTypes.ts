@@ -4,8 +4,8 @@
  * source). The client and the local Neon API type their requests and responses from them
  * (`spec/types/index.ts`), so a field Neon renames in its spec fails the build in both.
  *
- * `npm run build` runs this before compiling. Usage on its own: `ts-node tools/specTypes.ts`
- * (writes the file) or `--check` (exits 1 when the file is missing or not the document's).
+ * `npm run build` (and `npm run typecheck`) runs this before compiling. Usage on its own:
+ * `ts-node tools/specTypes.ts` writes the file.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -61,15 +61,4 @@ export function specTypesAreCurrent(root: string = packageRoot()): boolean {
   return fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(specDocument(root)).mtimeMs;
 }
 
-if (require.main === module) {
-  const root = packageRoot();
-  if (process.argv.includes("--check")) {
-    const current = fs.existsSync(generatedSpecTypes(root)) && fs.readFileSync(generatedSpecTypes(root), "utf8") === specTypesSource(specDocument(root));
-    if (!current) {
-      process.stderr.write("spec/types/generated.ts is missing or not generated from spec/neon-openapi-v2.json: run npm run build\n");
-      process.exit(1);
-    }
-  } else {
-    writeSpecTypes(root);
-  }
-}
+if (require.main === module) writeSpecTypes();

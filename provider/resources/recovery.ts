@@ -45,14 +45,14 @@ const providerKey = "__provider";
  * than leave the stack stuck. Only a field this version cannot read is refused, naming it.
  */
 function recovery<Inputs>(
-  recordedInputsSchema: z.ZodType<Inputs>,
+  recordedInputsSchema: () => z.ZodType<Inputs>,
   recover: (client: NeonClient, inputs: Inputs, outcome: UnknownOutcome) => Promise<RecoveredCreate | undefined>,
 ): CreateRecovery {
   return {
     recover,
     async fromRecordedInputs(client, recorded, outcome) {
       const { [providerKey]: provider, ...inputs } = recorded;
-      const parsed = recordedInputsSchema.safeParse(inputs);
+      const parsed = recordedInputsSchema().safeParse(inputs);
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(inputs)"}: ${issue.message}`);
         throw new Error(`the inputs the state recorded for it cannot be read by this version of the package (${problems.join("; ")})`);
@@ -62,8 +62,14 @@ function recovery<Inputs>(
   };
 }
 
-/** A resource's fields without its strictness or its rules across fields (see `recovery`). */
-const leniently = <Shape extends z.ZodRawShape>(inputsSchema: () => z.ZodObject<Shape>) => z.object(inputsSchema().shape);
+/**
+ * A resource's fields without its strictness or its rules across fields (see `recovery`), built
+ * when a recovery needs it, not when the runner loads this module.
+ */
+const leniently =
+  <Shape extends z.ZodRawShape>(inputsSchema: () => z.ZodObject<Shape>) =>
+  () =>
+    z.object(inputsSchema().shape);
 
 /** By the type token Pulumi records (`pulumi-nodejs:dynamic/neon:<Type>`). */
 export const createRecoveryByType: Readonly<Record<string, CreateRecovery>> = {

@@ -10,7 +10,7 @@
  */
 import type { DataApiCreateRequest, DataApiUpdateRequest } from "../../client/requests";
 import type { DataApi, DataApiSettings } from "../../client/schemas/dataApi";
-import { definedFields } from "../common/requestBody";
+import { definedFields, inInputNames, inNeonNames } from "../common/requestBody";
 import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { diffDeclared, matchesDeclared, type DiffField, type DiffOutcome } from "../common/diff";
 import { defaultDatabaseName, type DataApiInputs, type DataApiSettingsInputs } from "./args";
@@ -56,23 +56,12 @@ const settingNames: Record<keyof DataApiSettingsInputs, keyof DataApiSettingsReq
 };
 
 export function settingsToApi(s: DataApiSettingsInputs): DataApiSettingsRequest {
-  const out: Record<string, unknown> = {};
-  for (const [name, apiName] of Object.entries(settingNames)) {
-    const value = s[name as keyof DataApiSettingsInputs];
-    if (value !== undefined) out[apiName] = value;
-  }
-  return out as DataApiSettingsRequest;
+  return inNeonNames(settingNames, s) as DataApiSettingsRequest;
 }
 
 /** Neon's settings in input form; settings this package does not know are left out. */
 export function settingsFromApi(s: DataApiSettings | null | undefined): DataApiSettingsInputs {
-  const out: Record<string, unknown> = {};
-  if (!s) return out;
-  for (const [name, apiName] of Object.entries(settingNames)) {
-    const value = (s as Record<string, unknown>)[apiName];
-    if (value !== undefined && value !== null) out[name] = value;
-  }
-  return out as DataApiSettingsInputs;
+  return s ? (inInputNames(settingNames, s) as DataApiSettingsInputs) : {};
 }
 
 export function dataApiCreateBody(inputs: DataApiInputs): DataApiCreateRequest {

@@ -10,7 +10,7 @@ import type { DefaultEndpointSettings, Project, ProjectSettings } from "../../cl
 import type { CheckFailure } from "../common/check";
 import { declaredKey, declaredNames, echoDeclared } from "../common/declared";
 import { diffDeclared, matchesDeclared, normalize, type DiffField, type DiffOutcome } from "../common/diff";
-import { definedFields, sendsAnything } from "../common/requestBody";
+import { definedFields, inInputNames, inNeonNames, sendsAnything } from "../common/requestBody";
 import { isUnknown } from "../common/unknown";
 import type { NeonProjectInputs } from "./args";
 
@@ -100,23 +100,8 @@ const quotaNames = {
   logicalSizeBytes: "logical_size_bytes",
 } as const satisfies Record<keyof Quota, keyof QuotaRequest>;
 
-function quotaToApi(q: Quota): QuotaRequest {
-  const out: Record<string, number> = {};
-  for (const [name, apiName] of Object.entries(quotaNames)) {
-    const value = q[name as keyof Quota];
-    if (value !== undefined) out[apiName] = value;
-  }
-  return out as QuotaRequest;
-}
-
-function quotaFromApi(q: Readonly<Record<string, number | undefined>>): Quota {
-  const out: Record<string, number> = {};
-  for (const [name, apiName] of Object.entries(quotaNames)) {
-    const value = q[apiName];
-    if (value !== undefined) out[name] = value;
-  }
-  return out as Quota;
-}
+const quotaToApi = (q: Quota) => inNeonNames(quotaNames, q) as QuotaRequest;
+const quotaFromApi = (q: object) => inInputNames(quotaNames, q) as Quota;
 
 export function settingsToApi(s: Settings): SettingsRequest {
   const q = s.quota;
