@@ -134,6 +134,20 @@ describe("recovering a create an interrupted update left pending", () => {
     assert.equal(neon.requestLog.length, requestsBefore);
   });
 
+  it("names what it cannot read in the recorded inputs, never their values (secrets among them)", async () => {
+    const client = neonClientForCall();
+    const secret = "recorded-client-secret-4f9a";
+    const recorded = { projectId: "some-project", oauthProviders: [{ id: "okta", clientId: "my-app", clientSecret: secret }] };
+    await assert.rejects(
+      createRecoveryByType["pulumi-nodejs:dynamic/neon:AuthIntegration"]!.fromRecordedInputs(client, recorded, interruptedUpdate(client, "auth", Date.now() - 1)),
+      (err: Error) => {
+        assert.match(err.message, /oauthProviders\.0\.id: /);
+        assert.ok(!err.message.includes(secret) && !err.message.includes("my-app"), err.message);
+        return true;
+      },
+    );
+  });
+
   it("settles a pending create an older version recorded with an argument this version no longer has", async () => {
     const { id: projectId } = await createProjectThroughProvider("recover-older-record");
     const startedAt = Date.now() - 1;
