@@ -3,6 +3,7 @@
  * instant (so the figures are the data plane's own work) and the client waiting for them:
  *  - the first connection of the process (Postgres's initdb, once per process, then the load);
  *  - branch create and the branch's first query (its copy loaded: a cold start);
+ *  - the same for a branch at a past parent_timestamp (its parent's WAL replayed up to then);
  *  - a snapshot, and a restore with finalize followed by the first query behind the same URI;
  *  - a first connection to a stopped branch (its files reopened);
  *  - resident memory per running branch.
@@ -36,10 +37,26 @@ async function timed<T>(run: () => Promise<T>): Promise<[number, T]> {
 
 const rssMb = () => process.memoryUsage().rss / 1e6;
 
+/** Real time moves on to the next whole second (the API records moments to the second). */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
+
+/** A moment (to the second) with a write to the branch after it: a branch as of it has its parent's WAL replayed. */
+async function momentBeforeAWrite(uri: string): Promise<string> {
+  await nextSecond();
+  const moment = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  await nextSecond();
+  const client = nodePostgres(uri);
+  await client.connect();
+  await client.query("insert into notes values (0, 'after the moment')");
+  await client.end();
+  await nextSecond();
+  return moment;
+}
+
 async function main(): Promise<void> {
   const neon = await startNeonLocal({ port: 0, host: "127.0.0.1", operationDelayMs: 0, rateLimit: false, dataPlane: { maxRunning: 100, idleCheckMs: 0 } });
   const api = new NeonClient({ apiKey: neon.apiKey, baseUrl: neon.url, logger: false, rateLimit: false, operations: { firstPollDelayMs: 1, maxPollIntervalMs: 5 } });
-  const samples: Record<string, number[]> = { branch: [], branchFirstQuery: [], snapshot: [], restore: [], restoreFirstQuery: [], reopen: [] };
+  const samples: Record<string, number[]> = { branch: [], branchFirstQuery: [], pastBranch: [], pastBranchFirstQuery: [], snapshot: [], restore: [], restoreFirstQuery: [], reopen: [] };
   try {
     const rssBefore = rssMb();
     const [createMs, created] = await timed(() => api.projects.create({ project: { name: "bench" } }));
@@ -61,6 +78,15 @@ async function main(): Promise<void> {
       const branchUri = (await api.projects.connectionUri(projectId, { branch_id: branch.branch.id, endpoint_id: branch.endpoints[0]!.id, role_name: "neondb_owner", database_name: "neondb" })).uri;
       samples.branchFirstQuery!.push(await firstQuery(branchUri));
       branchUris.push(branchUri);
+
+      const moment = await momentBeforeAWrite(uri);
+      const [pastMs, past] = await timed(() =>
+        api.branches.create(projectId, { branch: { name: `past-${round}`, parent_id: mainBranch, parent_timestamp: moment }, endpoints: [{ type: "read_write" }] }),
+      );
+      samples.pastBranch!.push(pastMs);
+      const pastUri = (await api.projects.connectionUri(projectId, { branch_id: past.branch.id, endpoint_id: past.endpoints[0]!.id, role_name: "neondb_owner", database_name: "neondb" })).uri;
+      samples.pastBranchFirstQuery!.push(await firstQuery(pastUri));
+      branchUris.push(pastUri);
 
       const [snapshotMs, { snapshot }] = await timed(() => api.snapshots.create(projectId, mainBranch, { name: `s-${round}` }));
       samples.snapshot!.push(snapshotMs);
@@ -88,6 +114,8 @@ async function main(): Promise<void> {
         `| first connection of the process (initdb once, then load) | ${coldMs.toFixed(0)} ms |`,
         `| branch create with a compute (API; the parent is dumped) | ${ms(samples.branch!)} |`,
         `| first query on the new branch (cold start: its copy loaded) | ${ms(samples.branchFirstQuery!)} |`,
+        `| branch create at a past parent_timestamp (API; the parent's base and WAL copied) | ${ms(samples.pastBranch!)} |`,
+        `| first query on it (cold start: the WAL replayed up to then) | ${ms(samples.pastBranchFirstQuery!)} |`,
         `| snapshot create (API) | ${ms(samples.snapshot!)} |`,
         `| restore with finalize (API) | ${ms(samples.restore!)} |`,
         `| first query behind the same URI after the restore | ${ms(samples.restoreFirstQuery!)} |`,

@@ -7,6 +7,9 @@
  * stopped when idle or to make room under the cap on running clusters (each costs a lot of memory),
  * least recently used first.
  *
+ * Each cluster keeps its history from its first start (history.ts): a copy of it as of a past
+ * moment replays its own write-ahead log up to the last transaction that had ended by then.
+ *
  * A PGlite instance serves one database, as one role, at a time (it is Postgres in single-user
  * mode): connections to a branch share its running instance (pglite-socket multiplexes them,
  * keeping each transaction to its connection), and a connection to another database of the branch
@@ -17,6 +20,7 @@ import * as path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { writeFileAtomically } from "../persistence";
+import { appendMark, beginHistory, changedAfter, copyAsOf, type HistoryMark, isNewMark, lsnAsOf, readHistory, removeHistory } from "./history";
 
 /** What the API says a cluster holds: Postgres is brought to match before a database is opened. */
 export interface ClusterContents {
@@ -55,16 +59,26 @@ interface Cluster {
   /** A start or stop in progress: the next one waits for it. */
   busy: Promise<unknown>;
   lastUsed: number;
+  /** Its history since its first start (history.ts); undefined before. */
+  marks: HistoryMark[] | undefined;
+  /** A mark being taken: the next one waits for it (marks stay in order). */
+  marking: Promise<void>;
 }
 
 /** Postgres's own databases: never created or dropped to match the API. */
 const systemDatabases = new Set(["postgres", "template0", "template1"]);
 
+/**
+ * Every start: PGlite's own parameters, and no WAL segment ever dropped at a checkpoint (a
+ * branch's WAL is its history; it goes with the branch. 1 TB: larger values fail to start PGlite).
+ */
+const startParams = [...PGlite.defaultStartParams, "-c", "wal_keep_size=1TB"];
+
 // One initdb per process (about five seconds): every new project's cluster is a copy of it.
 let template: Promise<Blob> | undefined;
 function templateDump(): Promise<Blob> {
   template ??= (async () => {
-    const db = await PGlite.create();
+    const db = await PGlite.create({ startParams });
     try {
       return await db.dumpDataDir("none");
     } finally {
@@ -124,6 +138,8 @@ export class Clusters {
         running: undefined,
         busy: Promise.resolve(),
         lastUsed: this.#now(),
+        marks: readHistory(dir),
+        marking: Promise.resolve(),
       });
     }
   }
@@ -161,12 +177,17 @@ export class Clusters {
     this.#save();
   }
 
-  /** A copy of `from` as it is now (a branch, a snapshot, a restore); `schemaOnly` empties its tables. */
-  fork(from: string, to: string, contents: ClusterContents, schemaOnly = false): void {
+  /**
+   * A copy of `from` (a branch, a snapshot, a restore) as it is now, or as it was at `asOf` (the
+   * API's clock) when its data has changed since; `schemaOnly` empties its tables.
+   */
+  fork(from: string, to: string, contents: ClusterContents, options: { schemaOnly?: boolean; asOf?: number } = {}): void {
     const parent = this.#get(from);
     const cluster = this.#add(to, contents);
     try {
-      this.#copy(parent, cluster, contents, schemaOnly);
+      const { asOf } = options;
+      if (asOf !== undefined && parent.marks && changedAfter(parent.marks, asOf)) this.#copyAsOf(parent, cluster, asOf);
+      else this.#copy(parent, cluster, contents, options.schemaOnly ?? false);
     } catch (err) {
       // Nothing half-made stays: the next change of the API tries again.
       this.#clusters.delete(to);
@@ -188,6 +209,41 @@ export class Clusters {
     else fs.cpSync(parent.dir, cluster.dir, { recursive: true });
     cluster.emptyOnOpen = schemaOnly ? new Set(contents.databases.map((d) => d.name)) : new Set(parent.emptyOnOpen);
     this.#save();
+  }
+
+  /**
+   * The parent's files as of `asOf`: its base and its WAL up to then, replayed by Postgres at the
+   * copy's first start. What the API lists is brought in then (a role made since is made again).
+   */
+  #copyAsOf(parent: Cluster, cluster: Cluster, asOf: number): void {
+    copyAsOf(parent.dir, cluster.dir, lsnAsOf(parent.marks!, asOf));
+    cluster.databases = new Set(["postgres"]);
+    cluster.synced = undefined;
+    cluster.emptyOnOpen = new Set(parent.emptyOnOpen);
+    this.#save();
+  }
+
+  /**
+   * Records where the branch's WAL is now, after one of its transactions ended: a later copy as of
+   * this moment replays up to here. Does nothing for a branch not running or without history yet.
+   */
+  async mark(key: string): Promise<void> {
+    const cluster = this.#clusters.get(key);
+    const running = cluster?.running;
+    if (!cluster || !running) return;
+    const take = async () => {
+      if (cluster.running !== running || !cluster.marks) return;
+      const lsn = await currentLsn(running.db);
+      // Read after the position: a mark never claims a state earlier than the one it names.
+      const mark: HistoryMark = [this.#now(), lsn];
+      if (!isNewMark(cluster.marks, lsn) || this.#clusters.get(key) !== cluster) return;
+      cluster.marks.push(mark);
+      appendMark(cluster.dir, mark);
+    };
+    // A failed read (another connection's transaction is aborted) leaves no mark: the next one comes.
+    const taken = cluster.marking.then(take).catch(() => undefined);
+    cluster.marking = taken;
+    await taken;
   }
 
   /** Writes a dump next to the cluster's folder once it is made (it then survives a restart). */
@@ -295,6 +351,7 @@ export class Clusters {
     this.#save();
     fs.rmSync(cluster.dir, { recursive: true, force: true });
     fs.rmSync(`${cluster.dir}.tar`, { force: true });
+    removeHistory(cluster.dir);
   }
 
   /** Keys of running clusters with no connection since `idleSinceMs`. */
@@ -312,6 +369,7 @@ export class Clusters {
     const dir = path.join(this.#root, key.replace(/[^a-z0-9-]+/gi, "_"));
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(`${dir}.tar`, { force: true });
+    removeHistory(dir);
     const cluster: Cluster = {
       dir,
       source: undefined,
@@ -322,6 +380,8 @@ export class Clusters {
       running: undefined,
       busy: Promise.resolve(),
       lastUsed: this.#now(),
+      marks: undefined,
+      marking: Promise.resolve(),
     };
     this.#clusters.set(key, cluster);
     return cluster;
@@ -360,13 +420,13 @@ export class Clusters {
     if (source) fs.rmSync(cluster.dir, { recursive: true, force: true });
     if (upToDate) {
       // Nothing to make (a branch's copy of a parent that had it all): one start, as the owner.
-      const direct = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres", ...(source ? { loadDataDir: source } : {}) });
+      const direct = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres", startParams, ...(source ? { loadDataDir: source } : {}) });
       loaded();
       return this.#serve(cluster, direct, database);
     }
     // Bring Postgres to what the API says (roles, databases) as its superuser, on a database that exists.
     const adminDatabase = cluster.databases.has(database) ? database : "postgres";
-    let db = await PGlite.create({ dataDir: cluster.dir, database: adminDatabase, ...(source ? { loadDataDir: source } : {}) });
+    let db = await PGlite.create({ dataDir: cluster.dir, database: adminDatabase, startParams, ...(source ? { loadDataDir: source } : {}) });
     try {
       await this.#syncContents(cluster, db);
       if (adminDatabase === database) await this.#emptyIfDue(cluster, db, database);
@@ -376,7 +436,7 @@ export class Clusters {
     }
     await db.close();
     loaded();
-    db = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres" });
+    db = await PGlite.create({ dataDir: cluster.dir, database, username: owner ?? "postgres", startParams });
     await this.#emptyIfDue(cluster, db, database);
     return this.#serve(cluster, db, database);
   }
@@ -389,8 +449,18 @@ export class Clusters {
     this.#save();
   }
 
-  /** Puts an open database behind its internal pglite-socket server. */
+  /** Puts an open database behind its internal pglite-socket server (its history begun first, at its first start). */
   async #serve(cluster: Cluster, db: PGlite, database: string): Promise<Running> {
+    if (!cluster.marks) {
+      try {
+        const first: HistoryMark = [this.#now(), await currentLsn(db)];
+        beginHistory(cluster.dir, first);
+        cluster.marks = [first];
+      } catch (err) {
+        await db.close();
+        throw err;
+      }
+    }
     const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 100 });
     await server.start();
     const port = Number(server.getServerConn().split(":").pop());
@@ -437,6 +507,11 @@ async function loadSource(cluster: Cluster): Promise<Blob | undefined> {
   if (cluster.source === "template") return templateDump();
   if (cluster.source === "tar") return new Blob([fs.readFileSync(`${cluster.dir}.tar`)]);
   return cluster.source;
+}
+
+/** Where the database's WAL is now (where the next record goes: every ended transaction is before it). */
+async function currentLsn(db: PGlite): Promise<string> {
+  return (await db.query<{ lsn: string }>("select pg_current_wal_insert_lsn()::text as lsn")).rows[0]!.lsn;
 }
 
 /** Empties every table of the open database (a schema-only branch keeps the schema, not the rows). */

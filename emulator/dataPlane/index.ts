@@ -69,6 +69,7 @@ export class DataPlane {
         route: (request) => plane.#route(request),
         track: (endpointId, cluster, socket) => plane.#track(endpointId, cluster, socket),
         open: (cluster, database) => clusters.open(cluster, database),
+        transactionEnded: (cluster) => clusters.mark(cluster),
       });
     } catch (err) {
       await plane.close(); // the port was taken, say: nothing left behind
@@ -100,7 +101,7 @@ export class DataPlane {
     const fromParent = parentId ? branchKey(record.project.id, parentId) : undefined;
     try {
       if (fromSnapshot && this.#clusters.has(fromSnapshot)) this.#clusters.fork(fromSnapshot, key, contents);
-      else if (fromParent && this.#clusters.has(fromParent)) this.#clusters.fork(fromParent, key, contents, branch.init_source === "schema-only");
+      else if (fromParent && this.#clusters.has(fromParent)) this.#clusters.fork(fromParent, key, contents, { schemaOnly: branch.init_source === "schema-only", asOf: pastMoment(branch.parent_timestamp, branch.created_at) });
       else if (last) this.#clusters.createEmpty(key, contents);
       else return;
     } catch (err) {
@@ -154,7 +155,7 @@ export class DataPlane {
           const source = branchKey(record.project.id, snapshot.source_branch_id);
           if (this.#clusters.has(key) || !this.#clusters.has(source)) continue;
           try {
-            this.#clusters.fork(source, key, branchContents(record, snapshot.source_branch_id));
+            this.#clusters.fork(source, key, branchContents(record, snapshot.source_branch_id), { asOf: pastMoment(snapshot.timestamp, snapshot.created_at) });
           } catch (err) {
             console.error(`neon-local: copying the data of ${key}: ${(err as Error).message}`);
           }
@@ -305,6 +306,16 @@ export class DataPlane {
 /** Whether another compute of the endpoint's branch is active (or starting): its database must keep running. */
 function servedByAnother(record: ProjectRecord, endpoint: EndpointData): boolean {
   return Object.values(record.endpoints).some((e) => e !== endpoint && e.branch_id === endpoint.branch_id && (e.pending_state ?? e.current_state) === "active");
+}
+
+/**
+ * The moment a branch or snapshot was asked to hold its parent's data as of, when it is before the
+ * one it was made at (the API records the creation time there when no moment was asked for).
+ */
+function pastMoment(asOf: string | undefined, createdAt: string): number | undefined {
+  if (asOf === undefined) return undefined;
+  const at = Date.parse(asOf);
+  return at < Date.parse(createdAt) ? at : undefined;
 }
 
 function branchContents(record: ProjectRecord, branchId: string): ClusterContents {

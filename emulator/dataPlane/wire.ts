@@ -85,3 +85,43 @@ export function requestedEndpoint(params: Readonly<Record<string, string>>, pass
   if (prefixed) return { endpointId: fromOptions ?? prefixed[1], password: prefixed[2]! };
   return fromOptions === undefined ? { password } : { endpointId: fromOptions, password };
 }
+
+/**
+ * Follows what a server sends (messages: a type byte, then a length that counts itself) across the
+ * chunks they arrive in, to tell which chunks hold a ReadyForQuery ('Z') with status idle ('I'):
+ * the session is outside any transaction, so one has just ended (or a statement outside one).
+ */
+export class IdleWatcher {
+  /** The header of the message being read, while incomplete (fewer than 5 bytes). */
+  #header = Buffer.alloc(0);
+  /** Bytes of the current message's body still to come. */
+  #remaining = 0;
+  /** The current message is a ReadyForQuery whose status byte has not come yet. */
+  #awaitingStatus = false;
+
+  /** Whether `chunk` (the next bytes of the stream) completes a ReadyForQuery saying idle. */
+  endsTransaction(chunk: Buffer): boolean {
+    let idle = false;
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.#remaining > 0) {
+        if (this.#awaitingStatus) {
+          idle ||= chunk[i] === 0x49; // 'I'
+          this.#awaitingStatus = false;
+        }
+        const skipped = Math.min(this.#remaining, chunk.length - i);
+        i += skipped;
+        this.#remaining -= skipped;
+        continue;
+      }
+      const needed = 5 - this.#header.length;
+      this.#header = Buffer.concat([this.#header, chunk.subarray(i, i + needed)]);
+      i += Math.min(needed, chunk.length - i);
+      if (this.#header.length < 5) break;
+      this.#remaining = this.#header.readInt32BE(1) - 4;
+      this.#awaitingStatus = this.#header[0] === 0x5a && this.#remaining > 0; // 'Z'
+      this.#header = Buffer.alloc(0);
+    }
+    return idle;
+  }
+}

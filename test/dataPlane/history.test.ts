@@ -1,0 +1,132 @@
+/**
+ * History with the data plane on: a branch made at a past `parent_timestamp`, and a snapshot taken
+ * at a past `timestamp`, hold the parent's data as it was at that moment (Postgres replays the
+ * branch's own write-ahead log up to it), not as it is now; each transaction is in or out whole;
+ * the history survives a restart of the local Neon API. On a manual clock: the moments are
+ * minutes apart, and nothing waits for them.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ManualClock, type NeonLocal } from "../../emulator";
+import { isoSeconds } from "../../emulator/clock";
+import { NeonClient } from "../../provider/client";
+import { LinkedClock } from "../support/linkedClock";
+import { startTestNeon } from "../support/neonLocal";
+import { postgresClient, query } from "../support/postgres";
+
+describe("the data plane's history: branches and snapshots at a past moment", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let neon: NeonLocal | undefined;
+  const clock = new ManualClock();
+  const start = async () => {
+    neon = await startTestNeon({ clock, operationDelayMs: 20, stateFile: path.join(dir, "state.json"), dataPlane: { idleCheckMs: 0 } });
+    return new NeonClient({ apiKey: neon.apiKey, baseUrl: neon.url, logger: false, rateLimit: false, clock: new LinkedClock(clock) });
+  };
+  let api: NeonClient;
+  let projectId: string;
+  let mainBranchId: string;
+  let uri: string;
+  /** Moments (ISO, to the second) between the writes below. */
+  const moments: Record<"beforeTable" | "afterFirst" | "afterSecond" | "midTransaction", string> = {
+    beforeTable: "",
+    afterFirst: "",
+    afterSecond: "",
+    midTransaction: "",
+  };
+  const later = (ms: number) => {
+    clock.advance(ms);
+    return isoSeconds(clock.now());
+  };
+
+  /** A branch of main at `at` (the head when undefined) with a compute, and its URI. */
+  const branchAt = async (name: string, at: string | undefined) => {
+    const { branch, endpoints } = await api.branches.create(projectId, {
+      branch: { name, parent_id: mainBranchId, ...(at === undefined ? {} : { parent_timestamp: at }) },
+      endpoints: [{ type: "read_write" }],
+    });
+    const { uri: branchUri } = await api.projects.connectionUri(projectId, { branch_id: branch.id, endpoint_id: endpoints[0]!.id, role_name: "neondb_owner", database_name: "neondb" });
+    return branchUri;
+  };
+  const ids = async (at: string) => (await query<{ id: number }>(at, "select id from notes order by id")).map((r) => r.id);
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "neon-local-history-"));
+    api = await start();
+    const created = await api.projects.create({ project: { name: "history", history_retention_seconds: 21600 } });
+    projectId = created.project.id;
+    mainBranchId = created.branch.id;
+    uri = created.connection_uris[0]!.connection_uri;
+    await query(uri, "select 1"); // the database starts: its history begins
+    moments.beforeTable = later(60_000);
+    later(60_000);
+    await query(uri, "create table notes(id int primary key); insert into notes values (1)");
+    moments.afterFirst = later(60_000);
+    later(60_000);
+    await query(uri, "insert into notes values (2)");
+    moments.afterSecond = later(60_000);
+    later(60_000);
+    // One transaction whose statements straddle a moment: it is in a copy whole, or not at all.
+    const client = postgresClient(uri);
+    await client.connect();
+    try {
+      await client.query("begin");
+      await client.query("insert into notes values (3)");
+      moments.midTransaction = later(60_000);
+      later(60_000);
+      await client.query("update notes set id = 20 where id = 2");
+      await client.query("commit");
+    } finally {
+      await client.end();
+    }
+    later(60_000);
+  });
+  after(async () => {
+    await neon?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("gives a branch at a past parent_timestamp its parent's rows as they were then", async () => {
+    assert.deepEqual(await ids(await branchAt("at-first", moments.afterFirst)), [1]);
+    assert.deepEqual(await ids(await branchAt("at-second", moments.afterSecond)), [1, 2]);
+    assert.deepEqual(await ids(await branchAt("mid-transaction", moments.midTransaction)), [1, 2], "a transaction committed later is not in it, not even its first statement");
+    await assert.rejects(query(await branchAt("before-table", moments.beforeTable), "select * from notes"), /relation "notes" does not exist/);
+    assert.deepEqual(await ids(await branchAt("head", undefined)), [1, 3, 20], "without a timestamp: the parent as it is now");
+    assert.deepEqual(await ids(uri), [1, 3, 20], "the parent is unchanged");
+  });
+
+  it("lets a branch from the past take writes of its own, apart from its parent's", async () => {
+    const pastUri = await branchAt("past-writable", moments.afterFirst);
+    await query(pastUri, "insert into notes values (5)");
+    await query(uri, "insert into notes values (6)");
+    assert.deepEqual(await ids(pastUri), [1, 5]);
+    assert.deepEqual(await ids(uri), [1, 3, 6, 20]);
+    await query(uri, "delete from notes where id = 6");
+  });
+
+  it("takes a snapshot at a past timestamp that holds the data of then; a restore brings it back", async () => {
+    const { snapshot } = await api.snapshots.create(projectId, mainBranchId, { name: "at-second", timestamp: moments.afterSecond });
+    assert.equal(snapshot.timestamp, moments.afterSecond);
+    const { branch } = await api.snapshots.restore(projectId, snapshot.id, { name: "restored-at-second", finalize_restore: false });
+    const { endpoint } = await api.endpoints.create(projectId, { endpoint: { branch_id: branch.id, type: "read_write" } });
+    const { uri: restoredUri } = await api.projects.connectionUri(projectId, { branch_id: branch.id, endpoint_id: endpoint.id, role_name: "neondb_owner", database_name: "neondb" });
+    assert.deepEqual(await ids(restoredUri), [1, 2]);
+  });
+
+  it("keeps the history across a restart of the local Neon API", async () => {
+    await neon!.close();
+    neon = undefined;
+    api = await start();
+    uri = (await api.projects.connectionUri(projectId, { role_name: "neondb_owner", database_name: "neondb" })).uri; // the data plane's new port
+    assert.deepEqual(await ids(await branchAt("at-first-after-restart", moments.afterFirst)), [1]);
+    assert.deepEqual(await ids(uri), [1, 3, 20]);
+    // Writes after the restart are history too.
+    await query(uri, "insert into notes values (30)");
+    const afterRestartWrite = later(60_000);
+    later(60_000);
+    await query(uri, "delete from notes");
+    assert.deepEqual(await ids(await branchAt("after-restart-write", afterRestartWrite)), [1, 3, 20, 30]);
+  });
+});
