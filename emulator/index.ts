@@ -93,6 +93,7 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   };
   const dataPlane = options.dataPlane ? await DataPlane.start(() => world.state, () => clock.now(), stateChanged, dataPlaneOptions(options)) : undefined;
   world.postgresAddress = dataPlane?.address;
+  world.walHistory = dataPlane && ((projectId, branchId) => dataPlane.walHistory(projectId, branchId));
 
   const server: Server = createServer(
     createRequestListener({

@@ -75,7 +75,7 @@ export function renderProjectListItem(world: World, record: ProjectRecord): Neon
 }
 
 export function renderBranch(record: BranchRecord): NeonSchema<"Branch"> {
-  const { lsn: _lsn, restore_target_id: _target, schema_source_id: _schemaSource, ...visible } = record.branch;
+  const { lsn: _lsn, restore_target_id: _target, schema_source_id: _schemaSource, data_lsn: _dataLsn, ...visible } = record.branch;
   return asSpecified("Branch", {
     ...visible,
     cpu_used_sec: 0,
@@ -100,7 +100,7 @@ export function renderDatabase(db: DatabaseRecord): NeonSchema<"Database"> {
 }
 
 export function renderSnapshot(s: SnapshotData): NeonSchema<"Snapshot"> {
-  const { contents: _contents, ...visible } = s;
+  const { contents: _contents, data_lsn: _dataLsn, ...visible } = s;
   return asSpecified("Snapshot", visible);
 }
 

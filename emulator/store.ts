@@ -74,6 +74,8 @@ export interface BranchData {
   restore_target_id?: string;
   /** Internal: for a schema-only branch (a new root), the branch whose schema it copied (the data plane copies it). */
   schema_source_id?: string;
+  /** Internal: the position in the parent's real WAL (the data plane's) its data was asked as of (`parent_lsn`). */
+  data_lsn?: string;
 }
 
 export interface RoleRecord {
@@ -135,6 +137,8 @@ export interface SnapshotData {
   diff_size: number;
   /** Internal: the roles and databases captured, which a restore brings back. */
   contents: { roles: Record<string, RoleRecord>; databases: Record<string, DatabaseRecord> };
+  /** Internal: set when `lsn` is a position in the branch's real WAL (the data plane's) that was asked for. */
+  data_lsn?: string;
 }
 
 /** What an operation changes in the store once it has finished (applied lazily, see operations.ts). */

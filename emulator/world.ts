@@ -27,6 +27,18 @@ export class World {
   /** `127.0.0.1:<port>` of the data plane's Postgres front, when computes serve real databases. */
   postgresAddress: string | undefined;
 
+  /**
+   * With the data plane on: the span of a branch's real WAL its history covers (Postgres's
+   * positions, as `pg_current_wal_lsn()` reports them), once its database has run.
+   */
+  walHistory: ((projectId: string, branchId: string) => { first: number; last: number } | undefined) | undefined;
+
+  /** Whether `lsn` is a position in the branch's real history (the data plane's). */
+  inWalHistory(projectId: string, branchId: string, lsn: number): boolean {
+    const span = this.walHistory?.(projectId, branchId);
+    return span !== undefined && lsn >= span.first && lsn <= span.last;
+  }
+
   /** Branch and endpoint ids in use or handed out since start (built on first use). */
   private issuedIds: Set<string> | undefined;
 

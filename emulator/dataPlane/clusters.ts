@@ -179,14 +179,15 @@ export class Clusters {
 
   /**
    * A copy of `from` (a branch, a snapshot, a restore) as it is now, or as it was at `asOf` (the
-   * API's clock) when its data has changed since; `schemaOnly` empties its tables.
+   * API's clock) or at WAL position `atLsn` when its data has changed since; `schemaOnly` empties
+   * its tables.
    */
-  fork(from: string, to: string, contents: ClusterContents, options: { schemaOnly?: boolean; asOf?: number } = {}): void {
+  fork(from: string, to: string, contents: ClusterContents, options: { schemaOnly?: boolean; asOf?: number; atLsn?: string } = {}): void {
     const parent = this.#get(from);
     const cluster = this.#add(to, contents);
     try {
-      const { asOf } = options;
-      if (asOf !== undefined && parent.marks && changedAfter(parent.marks, asOf)) this.#copyAsOf(parent, cluster, asOf);
+      const past = pastPosition(parent.marks, options);
+      if (past !== undefined) this.#copyAsOf(parent, cluster, past);
       else this.#copy(parent, cluster, contents, options.schemaOnly ?? false);
     } catch (err) {
       // Nothing half-made stays: the next change of the API tries again.
@@ -215,8 +216,8 @@ export class Clusters {
    * The parent's files as of `asOf`: its base and its WAL up to then, replayed by Postgres at the
    * copy's first start. What the API lists is brought in then (a role made since is made again).
    */
-  #copyAsOf(parent: Cluster, cluster: Cluster, asOf: number): void {
-    copyAsOf(parent.dir, cluster.dir, lsnAsOf(parent.marks!, asOf));
+  #copyAsOf(parent: Cluster, cluster: Cluster, lsn: string): void {
+    copyAsOf(parent.dir, cluster.dir, lsn);
     cluster.databases = new Set(["postgres"]);
     cluster.synced = undefined;
     cluster.emptyOnOpen = new Set(parent.emptyOnOpen);
@@ -311,6 +312,12 @@ export class Clusters {
       cluster.lastUsed = this.#now();
     };
     return { database: running.database, port: running.port, release };
+  }
+
+  /** The WAL positions the cluster's history spans (its first mark to its last), once it has run. */
+  walSpan(key: string): { first: string; last: string } | undefined {
+    const marks = this.#clusters.get(key)?.marks;
+    return marks ? { first: marks[0]![1], last: marks[marks.length - 1]![1] } : undefined;
   }
 
   /** Connections counted on the running cluster. */
@@ -507,6 +514,15 @@ async function loadSource(cluster: Cluster): Promise<Blob | undefined> {
   if (cluster.source === "template") return templateDump();
   if (cluster.source === "tar") return new Blob([fs.readFileSync(`${cluster.dir}.tar`)]);
   return cluster.source;
+}
+
+/** The position in the parent's WAL a copy is to be made as of, when it is not the present. */
+function pastPosition(marks: readonly HistoryMark[] | undefined, asked: { asOf?: number; atLsn?: string }): string | undefined {
+  if (!marks) return undefined;
+  const now = marks[marks.length - 1]![1];
+  if (asked.atLsn !== undefined) return asked.atLsn === now ? undefined : asked.atLsn;
+  if (asked.asOf !== undefined && changedAfter(marks, asked.asOf)) return lsnAsOf(marks, asked.asOf);
+  return undefined;
 }
 
 /** Where the database's WAL is now (where the next record goes: every ended transaction is before it). */

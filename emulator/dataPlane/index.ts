@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as net from "node:net";
 import { isoSeconds } from "../clock";
+import { parseLsn } from "../ids";
 import type { EndpointData, NeonLocalState, ProjectRecord } from "../store";
 import { type ClusterContents, Clusters } from "./clusters";
 import { type PostgresFront, type Route, startFront } from "./front";
@@ -101,7 +102,7 @@ export class DataPlane {
     const fromParent = parentId ? branchKey(record.project.id, parentId) : undefined;
     try {
       if (fromSnapshot && this.#clusters.has(fromSnapshot)) this.#clusters.fork(fromSnapshot, key, contents);
-      else if (fromParent && this.#clusters.has(fromParent)) this.#clusters.fork(fromParent, key, contents, { schemaOnly: branch.init_source === "schema-only", asOf: pastMoment(branch.parent_timestamp, branch.created_at) });
+      else if (fromParent && this.#clusters.has(fromParent)) this.#clusters.fork(fromParent, key, contents, { schemaOnly: branch.init_source === "schema-only", asOf: pastMoment(branch.parent_timestamp, branch.created_at), atLsn: branch.data_lsn });
       else if (last) this.#clusters.createEmpty(key, contents);
       else return;
     } catch (err) {
@@ -125,6 +126,12 @@ export class DataPlane {
   /** How many branch databases are running. */
   runningCount(): number {
     return this.#clusters.runningCount();
+  }
+
+  /** The span of the branch's real WAL its history covers (Postgres's positions), once its database has run. */
+  walHistory(projectId: string, branchId: string): { first: number; last: number } | undefined {
+    const span = this.#clusters.walSpan(branchKey(projectId, branchId));
+    return span && { first: parseLsn(span.first)!, last: parseLsn(span.last)! };
   }
 
   /** Whether the branch's database is running (its compute active). */
@@ -155,7 +162,7 @@ export class DataPlane {
           const source = branchKey(record.project.id, snapshot.source_branch_id);
           if (this.#clusters.has(key) || !this.#clusters.has(source)) continue;
           try {
-            this.#clusters.fork(source, key, branchContents(record, snapshot.source_branch_id), { asOf: pastMoment(snapshot.timestamp, snapshot.created_at) });
+            this.#clusters.fork(source, key, branchContents(record, snapshot.source_branch_id), { asOf: pastMoment(snapshot.timestamp, snapshot.created_at), atLsn: snapshot.data_lsn });
           } catch (err) {
             console.error(`neon-local: copying the data of ${key}: ${(err as Error).message}`);
           }

@@ -71,7 +71,11 @@ export function defaultBranch(record: ProjectRecord): BranchRecord {
   return Object.values(record.branches).find((b) => b.branch.default)!;
 }
 
-/** The LSN a child branches from: an explicit LSN, a point in time inside the history window, or the head. */
+/**
+ * The LSN a child branches from: an explicit LSN, a point in time inside the history window, or the
+ * head. With the data plane on, an LSN may also be a position in the parent's real WAL (`dataLsn`:
+ * the data plane copies the parent as of it); the API's own positions order its events only.
+ */
 function resolveBranchPoint(
   world: World,
   record: ProjectRecord,
@@ -79,13 +83,14 @@ function resolveBranchPoint(
   parentLsn: string | undefined,
   parentTimestamp: string | undefined,
   field: string,
-): { lsn: number } {
+): { lsn: number; dataLsn?: string } {
   if (parentLsn !== undefined && parentTimestamp !== undefined) {
     throw apiErrors.badRequest(`${field}: parent_lsn and parent_timestamp are mutually exclusive`);
   }
   if (parentLsn !== undefined) {
     const lsn = parseLsn(parentLsn);
     if (lsn === undefined) throw apiErrors.malformedLsn(`${field}.parent_lsn`);
+    if (world.inWalHistory(record.project.id, parent.branch.id, lsn)) return { lsn: record.lsn, dataLsn: formatLsn(lsn) };
     if (lsn < parent.branch.lsn || lsn > record.lsn) {
       throw apiErrors.invalidField(`${field}.parent_lsn`, `${parentLsn} is outside the parent branch's history`);
     }
@@ -173,7 +178,7 @@ export const branchRoutes: RouteDefinition[] = [
         name,
         // A schema-only branch is a new root: it has no parent and no shared history.
         parentId: schemaOnly ? undefined : parent.branch.id,
-        parentLsn: schemaOnly ? undefined : formatLsn(point.lsn),
+        parentLsn: schemaOnly ? undefined : point.dataLsn ?? formatLsn(point.lsn),
         parentTimestamp: schemaOnly ? undefined : b.parent_timestamp ?? world.nowIso(),
         isDefault: false,
         protected: b.protected,
@@ -185,6 +190,7 @@ export const branchRoutes: RouteDefinition[] = [
         branch.branch.ttl_interval_seconds = Math.round((Date.parse(b.expires_at) - world.now()) / 1000);
       }
       if (schemaOnly) branch.branch.schema_source_id = parent.branch.id;
+      else if (point.dataLsn !== undefined) branch.branch.data_lsn = point.dataLsn;
       copyRolesAndDatabases(world, parent, branch);
       record.branches[branch.branch.id] = branch;
       const endpoints: EndpointData[] = endpointsReq.map((e) =>

@@ -140,11 +140,14 @@ export const snapshotRoutes: RouteDefinition[] = [
       }
       if (q.lsn !== undefined && q.timestamp !== undefined) throw apiErrors.badRequest("lsn and timestamp are mutually exclusive");
       let lsn = record.lsn;
+      let dataLsn: string | undefined;
       let timestamp = world.nowIso();
       if (q.lsn !== undefined) {
         const parsed = parseLsn(q.lsn);
         if (parsed === undefined) throw apiErrors.malformedLsn("lsn");
-        if (parsed < branch.branch.lsn || parsed > record.lsn) throw apiErrors.invalidField("lsn", `${q.lsn} is outside the branch's history`);
+        // A position in the branch's real WAL (the data plane's): the snapshot holds the data as of it.
+        if (world.inWalHistory(record.project.id, branch.branch.id, parsed)) dataLsn = formatLsn(parsed);
+        else if (parsed < branch.branch.lsn || parsed > record.lsn) throw apiErrors.invalidField("lsn", `${q.lsn} is outside the branch's history`);
         lsn = parsed;
       }
       if (q.timestamp !== undefined) {
@@ -160,7 +163,8 @@ export const snapshotRoutes: RouteDefinition[] = [
       record.snapshots[id] = {
         id,
         name: q.name ?? `${branch.branch.name} ${timestamp}`,
-        lsn: formatLsn(lsn),
+        lsn: dataLsn ?? formatLsn(lsn),
+        ...(dataLsn === undefined ? {} : { data_lsn: dataLsn }),
         timestamp,
         source_branch_id: branch.branch.id,
         created_at: world.nowIso(),

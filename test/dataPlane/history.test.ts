@@ -41,10 +41,11 @@ describe("the data plane's history: branches and snapshots at a past moment", fu
     return isoSeconds(clock.now());
   };
 
-  /** A branch of main at `at` (the head when undefined) with a compute, and its URI. */
-  const branchAt = async (name: string, at: string | undefined) => {
+  /** A branch of main at `at` (a moment, or a WAL position; the head when undefined) with a compute, and its URI. */
+  const branchAt = async (name: string, at: string | { lsn: string } | undefined) => {
+    const point = at === undefined ? {} : typeof at === "string" ? { parent_timestamp: at } : { parent_lsn: at.lsn };
     const { branch, endpoints } = await api.branches.create(projectId, {
-      branch: { name, parent_id: mainBranchId, ...(at === undefined ? {} : { parent_timestamp: at }) },
+      branch: { name, parent_id: mainBranchId, ...point },
       endpoints: [{ type: "read_write" }],
     });
     const { uri: branchUri } = await api.projects.connectionUri(projectId, { branch_id: branch.id, endpoint_id: endpoints[0]!.id, role_name: "neondb_owner", database_name: "neondb" });
@@ -113,6 +114,30 @@ describe("the data plane's history: branches and snapshots at a past moment", fu
     const { endpoint } = await api.endpoints.create(projectId, { endpoint: { branch_id: branch.id, type: "read_write" } });
     const { uri: restoredUri } = await api.projects.connectionUri(projectId, { branch_id: branch.id, endpoint_id: endpoint.id, role_name: "neondb_owner", database_name: "neondb" });
     assert.deepEqual(await ids(restoredUri), [1, 2]);
+  });
+
+  it("takes a parent_lsn or a snapshot's lsn that Postgres reported on the branch: the data as of that WAL position", async () => {
+    const [{ lsn }] = await query<{ lsn: string }>(uri, "select pg_current_wal_lsn()::text as lsn");
+    await query(uri, "insert into notes values (40)");
+    assert.deepEqual(await ids(await branchAt("at-lsn", { lsn })), [1, 3, 20]);
+    const { branches } = await api.branches.list(projectId);
+    assert.equal(branches.find((b) => b.name === "at-lsn")!.parent_lsn, lsn, "the branch reports the position it was asked for");
+
+    const { snapshot } = await api.snapshots.create(projectId, mainBranchId, { name: "at-lsn", lsn });
+    assert.equal(snapshot.lsn, lsn);
+    const restored = await api.snapshots.restore(projectId, snapshot.id, { name: "restored-at-lsn", finalize_restore: false });
+    const { endpoint } = await api.endpoints.create(projectId, { endpoint: { branch_id: restored.branch.id, type: "read_write" } });
+    const { uri: restoredUri } = await api.projects.connectionUri(projectId, { branch_id: restored.branch.id, endpoint_id: endpoint.id, role_name: "neondb_owner", database_name: "neondb" });
+    assert.deepEqual(await ids(restoredUri), [1, 3, 20]);
+
+    // The head's position is the present; one past it is refused, naming the field.
+    const [{ head }] = await query<{ head: string }>(uri, "select pg_current_wal_lsn()::text as head");
+    assert.deepEqual(await ids(await branchAt("at-head-lsn", { lsn: head })), [1, 3, 20, 40]);
+    await assert.rejects(
+      api.branches.create(projectId, { branch: { name: "beyond", parent_id: mainBranchId, parent_lsn: "FF/0" } }),
+      (err: Error) => /branch\.parent_lsn/.test(err.message) && /outside the parent branch's history/.test(err.message),
+    );
+    await query(uri, "delete from notes where id = 40");
   });
 
   it("keeps the history across a restart of the local Neon API", async () => {
