@@ -20,7 +20,8 @@ import * as path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { writeFileAtomically } from "../persistence";
-import { appendMark, beginHistory, changedAfter, copyAsOf, type HistoryMark, isNewMark, lsnAsOf, readHistory, removeHistory } from "./history";
+import { appendMark, beginHistory, copyAsOf, type HistoryMark, isNewMark, lsnAsOf, readHistory, removeHistory } from "./history";
+import { firstValue, namedQueryMessages, ReadyForQueryWatcher } from "./wire";
 
 /** What the API says a cluster holds: Postgres is brought to match before a database is opened. */
 export interface ClusterContents {
@@ -61,8 +62,6 @@ interface Cluster {
   lastUsed: number;
   /** Its history since its first start (history.ts); undefined before. */
   marks: HistoryMark[] | undefined;
-  /** A mark being taken: the next one waits for it (marks stay in order). */
-  marking: Promise<void>;
 }
 
 /** Postgres's own databases: never created or dropped to match the API. */
@@ -139,7 +138,6 @@ export class Clusters {
         busy: Promise.resolve(),
         lastUsed: this.#now(),
         marks: readHistory(dir),
-        marking: Promise.resolve(),
       });
     }
   }
@@ -225,26 +223,42 @@ export class Clusters {
   }
 
   /**
-   * Records where the branch's WAL is now, after one of its transactions ended: a later copy as of
-   * this moment replays up to here. Does nothing for a branch not running or without history yet.
+   * Records the moment and where the branch's WAL is now (a later copy as of this moment replays up
+   * to here). Synchronous: called right after a statement ran, on the same session, nothing else
+   * runs between them, and the client has not heard the answer yet.
    */
-  async mark(key: string): Promise<void> {
-    const cluster = this.#clusters.get(key);
-    const running = cluster?.running;
-    if (!cluster || !running) return;
-    const take = async () => {
-      if (cluster.running !== running || !cluster.marks) return;
-      const lsn = await currentLsn(running.db);
-      // Read after the position: a mark never claims a state earlier than the one it names.
-      const mark: HistoryMark = [this.#now(), lsn];
-      if (!isNewMark(cluster.marks, lsn) || this.#clusters.get(key) !== cluster) return;
-      cluster.marks.push(mark);
-      appendMark(cluster.dir, mark);
+  #mark(cluster: Cluster, db: PGlite): void {
+    if (!cluster.marks) return; // no history yet, or removed
+    const lsn = walPosition(db);
+    if (lsn === undefined || !isNewMark(cluster.marks, lsn)) return;
+    const mark: HistoryMark = [this.#now(), lsn];
+    cluster.marks.push(mark);
+    appendMark(cluster.dir, mark);
+  }
+
+  /**
+   * Marks the branch's history after each statement its clients run (pglite-socket runs each
+   * client message through `execProtocolRawStream`, synchronously, one at a time): when the answer
+   * ends with a ReadyForQuery, idle or inside a transaction block, the position is read before the
+   * next message of any connection can run. A failed transaction ('E') has committed nothing.
+   */
+  #markAfterStatements(cluster: Cluster, db: PGlite): void {
+    const run = db.execProtocolRawStream.bind(db);
+    unwrapped.set(db, run);
+    const watcher = new ReadyForQueryWatcher();
+    db.execProtocolRawStream = (message, options) => {
+      let status: "I" | "T" | "E" | undefined;
+      const answered = run(message, {
+        ...options,
+        onRawData: (data) => {
+          status = watcher.lastStatus(data) ?? status;
+          options.onRawData(data);
+        },
+      });
+      // The statement has run (PGlite runs it before its first await): mark before anything else.
+      if (status === "I" || status === "T") this.#mark(cluster, db);
+      return answered;
     };
-    // A failed read (another connection's transaction is aborted) leaves no mark: the next one comes.
-    const taken = cluster.marking.then(take).catch(() => undefined);
-    cluster.marking = taken;
-    await taken;
   }
 
   /** Writes a dump next to the cluster's folder once it is made (it then survives a restart). */
@@ -277,7 +291,10 @@ export class Clusters {
     cluster.contents = contents;
     this.#save();
     const running = cluster.running;
-    if (running) await this.#syncRoles(cluster, running.db);
+    if (running) {
+      await this.#syncRoles(cluster, running.db);
+      await running.db.runExclusive(async () => this.#mark(cluster, running.db));
+    }
   }
 
   /**
@@ -355,6 +372,7 @@ export class Clusters {
     await this.stop(key);
     if (this.#clusters.get(key) !== cluster) return;
     this.#clusters.delete(key);
+    cluster.marks = undefined; // nothing more is marked in files about to go
     this.#save();
     fs.rmSync(cluster.dir, { recursive: true, force: true });
     fs.rmSync(`${cluster.dir}.tar`, { force: true });
@@ -388,7 +406,6 @@ export class Clusters {
       busy: Promise.resolve(),
       lastUsed: this.#now(),
       marks: undefined,
-      marking: Promise.resolve(),
     };
     this.#clusters.set(key, cluster);
     return cluster;
@@ -456,18 +473,24 @@ export class Clusters {
     this.#save();
   }
 
-  /** Puts an open database behind its internal pglite-socket server (its history begun first, at its first start). */
+  /**
+   * Puts an open database behind its internal pglite-socket server, its history begun first at its
+   * first start, else marked (a start may have written: roles, databases, a schema-only emptying).
+   */
   async #serve(cluster: Cluster, db: PGlite, database: string): Promise<Running> {
-    if (!cluster.marks) {
-      try {
-        const first: HistoryMark = [this.#now(), await currentLsn(db)];
+    try {
+      if (!cluster.marks) {
+        const lsn = walPosition(db);
+        if (lsn === undefined) throw new Error("the database did not say where its WAL is");
+        const first: HistoryMark = [this.#now(), lsn];
         beginHistory(cluster.dir, first);
         cluster.marks = [first];
-      } catch (err) {
-        await db.close();
-        throw err;
-      }
+      } else this.#mark(cluster, db);
+    } catch (err) {
+      await db.close();
+      throw err;
     }
+    this.#markAfterStatements(cluster, db);
     const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 100 });
     await server.start();
     const port = Number(server.getServerConn().split(":").pop());
@@ -516,18 +539,38 @@ async function loadSource(cluster: Cluster): Promise<Blob | undefined> {
   return cluster.source;
 }
 
-/** The position in the parent's WAL a copy is to be made as of, when it is not the present. */
+/** Each served database's own `execProtocolRawStream`, before the marks were put around it. */
+const unwrapped = new WeakMap<PGlite, PGlite["execProtocolRawStream"]>();
+
+/**
+ * The position in the parent's WAL a copy is to be made as of, when one was asked for and the
+ * parent has history (always replayed then: a write not marked yet cannot slip into the copy).
+ */
 function pastPosition(marks: readonly HistoryMark[] | undefined, asked: { asOf?: number; atLsn?: string }): string | undefined {
   if (!marks) return undefined;
-  const now = marks[marks.length - 1]![1];
-  if (asked.atLsn !== undefined) return asked.atLsn === now ? undefined : asked.atLsn;
-  if (asked.asOf !== undefined && changedAfter(marks, asked.asOf)) return lsnAsOf(marks, asked.asOf);
+  if (asked.atLsn !== undefined) return asked.atLsn;
+  if (asked.asOf !== undefined) return lsnAsOf(marks, asked.asOf);
   return undefined;
 }
 
-/** Where the database's WAL is now (where the next record goes: every ended transaction is before it). */
-async function currentLsn(db: PGlite): Promise<string> {
-  return (await db.query<{ lsn: string }>("select pg_current_wal_insert_lsn()::text as lsn")).rows[0]!.lsn;
+/**
+ * Where the database's WAL is durable up to now (every committed transaction is before it), read
+ * synchronously on its session in a way that leaves a client's protocol state and transaction as
+ * they were (wire.ts, namedQueryMessages); undefined if the read failed.
+ */
+function walPosition(db: PGlite): string | undefined {
+  const answer: Uint8Array[] = [];
+  const run = unwrapped.get(db) ?? db.execProtocolRawStream.bind(db);
+  try {
+    // Runs before its first await; with syncToFs off there is nothing after it.
+    void run(namedQueryMessages("neon_local_wal_position", "select pg_current_wal_flush_lsn()::text"), {
+      syncToFs: false,
+      onRawData: (data) => answer.push(Uint8Array.from(data)),
+    }).catch(() => undefined);
+  } catch {
+    return undefined;
+  }
+  return firstValue(Buffer.concat(answer));
 }
 
 /** Empties every table of the open database (a schema-only branch keeps the schema, not the rows). */

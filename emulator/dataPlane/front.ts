@@ -9,7 +9,7 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { generate } from "selfsigned";
-import { cleartextPasswordRequest, errorResponse, IdleWatcher, readPasswordMessage, readStartupPacket, requestedEndpoint, startupMessage } from "./wire";
+import { cleartextPasswordRequest, errorResponse, readPasswordMessage, readStartupPacket, requestedEndpoint, startupMessage } from "./wire";
 
 /** Where a connection goes, or why it is refused (SQLSTATE and message, as Postgres or Neon word them). */
 export type Route = { readonly cluster: string; readonly endpointId: string; readonly database: string } | { readonly refused: readonly [sqlState: string, message: string] };
@@ -24,12 +24,6 @@ export interface FrontDeps {
    * while counted); its internal port, and the release of the count.
    */
   open(cluster: string, database: string): Promise<{ port: number; release: () => void }>;
-  /**
-   * A transaction of a connection to the cluster has ended (the database said it is idle): its
-   * answer reaches the client only once this resolves, so the branch's history marks the moment
-   * before the client can write again.
-   */
-  transactionEnded(cluster: string): Promise<void>;
 }
 
 /** A client has this long to get through TLS, the startup and the password. */
@@ -202,18 +196,6 @@ async function greet(raw: net.Socket, secureContext: tls.SecureContext, deps: Fr
   // What the client sent after its password (pipelined), then the rest as it comes.
   const pending = reader.detach();
   if (pending.length > 0) inner.write(pending);
-  // The database's answers go to the client as they come, each one that ends a transaction once
-  // it is marked in the branch's history.
-  const idle = new IdleWatcher();
-  inner.on("data", (chunk: Buffer) => {
-    inner!.pause();
-    const forward = () => {
-      if (gone()) return;
-      if (socket.write(chunk)) inner!.resume();
-      else socket.once("drain", () => inner!.resume());
-    };
-    if (idle.endsTransaction(chunk)) void deps.transactionEnded(route.cluster).then(forward, forward);
-    else forward();
-  });
+  inner.pipe(socket);
   socket.pipe(inner);
 }

@@ -6,10 +6,11 @@
  * - the branch's files as they were when its database first started (`<dir>.base`, a copy taken
  *   while it ran: Postgres sees a crash image and replays the WAL from its last checkpoint),
  * - every WAL segment since (the clusters run with a `wal_keep_size` that never drops one),
- * - marks: after each transaction ends, the API's time and the WAL position (`<dir>.history`).
+ * - marks: each time a client's statement or transaction ends, the API's time and the WAL position,
+ *   read at once on the same session before anything else runs on it (`<dir>.history`).
  *
  * A copy as of time T is the base, plus the WAL cut right after the last mark at or before T:
- * starting it, Postgres's crash recovery replays exactly the transactions that had ended by then.
+ * starting it, Postgres's crash recovery replays exactly the transactions committed by then.
  * Pure functions over marks and files; clusters.ts decides when.
  */
 import * as fs from "node:fs";
@@ -33,12 +34,6 @@ export function lsnAsOf(marks: readonly HistoryMark[], at: number): string {
   return found;
 }
 
-/** Whether the data changed after `at`: a copy as of `at` then differs from a copy of the present. */
-export function changedAfter(marks: readonly HistoryMark[], at: number): boolean {
-  const asOf = lsnAsOf(marks, at);
-  return marks.some(([markedAt, lsn]) => markedAt > at && lsn !== asOf);
-}
-
 /** Whether a new mark says anything (the position moved since the last one; a read-only transaction writes no WAL). */
 export function isNewMark(marks: readonly HistoryMark[], lsn: string): boolean {
   return marks.length === 0 || marks[marks.length - 1]![1] !== lsn;
@@ -51,6 +46,8 @@ export const marksFile = (dir: string) => `${dir}.history`;
  * Keeps the cluster's files as they are now as its base (its WAL segments stay in `dir`, where
  * Postgres goes on writing them) and starts its marks with `first`. The base is complete before the
  * marks file says there is history: a crash in between leaves none, and the next start begins it.
+ * Segments older than the one the base's recovery starts in (its ancestors' history, carried in its
+ * copy) are of no use to it any more: they go, so that they are not copied on to its children.
  */
 export function beginHistory(dir: string, first: HistoryMark): void {
   const base = baseDir(dir);
@@ -61,6 +58,10 @@ export function beginHistory(dir: string, first: HistoryMark): void {
   fs.rmSync(base, { recursive: true, force: true });
   fs.renameSync(partial, base);
   writeFileAtomically(marksFile(dir), formatMark(first));
+  const redo = recoveryStart(base);
+  for (const segment of walSegments(wal)) {
+    if (segment.end <= redo) fs.rmSync(segment.file, { force: true });
+  }
 }
 
 /** Appends a mark (one line: a torn last line after a crash is ignored when read). */
@@ -68,15 +69,24 @@ export function appendMark(dir: string, mark: HistoryMark): void {
   fs.appendFileSync(marksFile(dir), formatMark(mark));
 }
 
-/** The cluster's marks, or undefined when it has no history yet (never started, or started before history was kept). */
+/**
+ * The cluster's marks, or undefined when it has no history yet (never started, or started before
+ * history was kept). A torn last line (a crash while it was written) is cut off the file, so that
+ * the next mark starts a line of its own; marks are kept only while time and position move forward.
+ */
 export function readHistory(dir: string): HistoryMark[] | undefined {
   if (!fs.existsSync(marksFile(dir)) || !fs.existsSync(baseDir(dir))) return undefined;
-  const marks: HistoryMark[] = [];
   const text = fs.readFileSync(marksFile(dir), "utf8");
-  // Only whole lines: a torn last one may still look like a mark.
-  for (const line of text.slice(0, text.lastIndexOf("\n") + 1).split("\n")) {
+  const whole = text.slice(0, text.lastIndexOf("\n") + 1);
+  if (whole.length < text.length) fs.truncateSync(marksFile(dir), Buffer.byteLength(whole));
+  const marks: HistoryMark[] = [];
+  for (const line of whole.split("\n")) {
     const m = /^(\d+) ([0-9A-F]{1,8}\/[0-9A-F]{1,8})$/.exec(line);
-    if (m) marks.push([Number(m[1]), m[2]!]);
+    if (!m) continue;
+    const mark: HistoryMark = [Number(m[1]), m[2]!];
+    const last = marks[marks.length - 1];
+    if (last && (mark[0] < last[0] || parseLsn(mark[1])! < parseLsn(last[1])!)) continue;
+    marks.push(mark);
   }
   return marks.length > 0 ? marks : undefined;
 }
@@ -88,26 +98,48 @@ export function removeHistory(dir: string): void {
 }
 
 /**
- * Makes `to` the cluster `from` as of WAL position `lsn`: its base, and its WAL segments cut right
- * after `lsn` (the rest of that segment zeroed, later ones left out). Postgres, started on `to`,
- * replays up to `lsn` and stops at the zeroes as at the end of any WAL.
+ * Makes `to` the cluster `from` as of WAL position `lsn`: its base, and its WAL segments from the
+ * one the base's recovery starts in, cut right after `lsn` (the rest of that segment zeroed, later
+ * ones left out). Postgres, started on `to`, replays up to `lsn` and stops at the zeroes as at the
+ * end of any WAL.
  */
 export function copyAsOf(from: string, to: string, lsn: string): void {
   const position = parseLsn(lsn);
   if (position === undefined) throw new Error(`not a WAL position: ${lsn}`);
   fs.cpSync(baseDir(from), to, { recursive: true });
-  const fromWal = path.join(from, "pg_wal");
+  const redo = recoveryStart(baseDir(from));
   const toWal = path.join(to, "pg_wal");
   fs.mkdirSync(toWal, { recursive: true });
-  for (const name of fs.readdirSync(fromWal)) {
-    if (!WAL_SEGMENT.test(name)) continue;
-    const bytes = fs.readFileSync(path.join(fromWal, name));
-    // The name's last two halves are the segment number over 4 GiB of WAL ("log") and within it.
-    const start = parseInt(name.slice(8, 16), 16) * 2 ** 32 + parseInt(name.slice(16, 24), 16) * bytes.length;
-    if (start >= position) continue;
-    if (position < start + bytes.length) bytes.fill(0, position - start);
-    fs.writeFileSync(path.join(toWal, name), bytes);
+  for (const segment of walSegments(path.join(from, "pg_wal"))) {
+    if (segment.end <= redo || segment.start >= position) continue;
+    const bytes = fs.readFileSync(segment.file);
+    if (position < segment.end) bytes.fill(0, position - segment.start);
+    fs.writeFileSync(path.join(toWal, path.basename(segment.file)), bytes);
   }
+}
+
+/** The WAL segment files in a `pg_wal` folder, each with the positions it holds. */
+function walSegments(wal: string): { file: string; start: number; end: number }[] {
+  return fs
+    .readdirSync(wal)
+    .filter((name) => WAL_SEGMENT.test(name))
+    .map((name) => {
+      const file = path.join(wal, name);
+      const size = fs.statSync(file).size;
+      // The name's last two halves are the segment number over 4 GiB of WAL ("log") and within it.
+      const start = parseInt(name.slice(8, 16), 16) * 2 ** 32 + parseInt(name.slice(16, 24), 16) * size;
+      return { file, start, end: start + size };
+    });
+}
+
+/**
+ * Where Postgres's recovery of a copy of these files starts: the redo position of the last
+ * checkpoint in its control file (`global/pg_control`: ControlFileData's checkPointCopy.redo, a
+ * little-endian 64-bit position at byte 40, after the system identifier, versions, state, time and
+ * the checkpoint's own position).
+ */
+export function recoveryStart(dataDir: string): number {
+  return Number(fs.readFileSync(path.join(dataDir, "global", "pg_control")).readBigUInt64LE(40));
 }
 
 function formatMark([at, lsn]: HistoryMark): string {

@@ -70,7 +70,6 @@ export class DataPlane {
         route: (request) => plane.#route(request),
         track: (endpointId, cluster, socket) => plane.#track(endpointId, cluster, socket),
         open: (cluster, database) => clusters.open(cluster, database),
-        transactionEnded: (cluster) => clusters.mark(cluster),
       });
     } catch (err) {
       await plane.close(); // the port was taken, say: nothing left behind

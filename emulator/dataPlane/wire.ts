@@ -88,10 +88,10 @@ export function requestedEndpoint(params: Readonly<Record<string, string>>, pass
 
 /**
  * Follows what a server sends (messages: a type byte, then a length that counts itself) across the
- * chunks they arrive in, to tell which chunks hold a ReadyForQuery ('Z') with status idle ('I'):
- * the session is outside any transaction, so one has just ended (or a statement outside one).
+ * chunks they arrive in, to tell the session's transaction status each ReadyForQuery ('Z') reports:
+ * 'I' idle, 'T' in a transaction block, 'E' in a failed one.
  */
-export class IdleWatcher {
+export class ReadyForQueryWatcher {
   /** The header of the message being read, while incomplete (fewer than 5 bytes). */
   #header = Buffer.alloc(0);
   /** Bytes of the current message's body still to come. */
@@ -99,14 +99,15 @@ export class IdleWatcher {
   /** The current message is a ReadyForQuery whose status byte has not come yet. */
   #awaitingStatus = false;
 
-  /** Whether `chunk` (the next bytes of the stream) completes a ReadyForQuery saying idle. */
-  endsTransaction(chunk: Buffer): boolean {
-    let idle = false;
+  /** The status of the last ReadyForQuery `chunk` (the next bytes of the stream) completes, if any. */
+  lastStatus(chunk: Uint8Array): "I" | "T" | "E" | undefined {
+    let status: "I" | "T" | "E" | undefined;
     let i = 0;
     while (i < chunk.length) {
       if (this.#remaining > 0) {
         if (this.#awaitingStatus) {
-          idle ||= chunk[i] === 0x49; // 'I'
+          const byte = String.fromCharCode(chunk[i]!);
+          if (byte === "I" || byte === "T" || byte === "E") status = byte;
           this.#awaitingStatus = false;
         }
         const skipped = Math.min(this.#remaining, chunk.length - i);
@@ -115,13 +116,70 @@ export class IdleWatcher {
         continue;
       }
       const needed = 5 - this.#header.length;
-      this.#header = Buffer.concat([this.#header, chunk.subarray(i, i + needed)]);
-      i += Math.min(needed, chunk.length - i);
+      const taken = chunk.subarray(i, i + needed);
+      this.#header = Buffer.concat([this.#header, taken]);
+      i += taken.length;
       if (this.#header.length < 5) break;
       this.#remaining = this.#header.readInt32BE(1) - 4;
       this.#awaitingStatus = this.#header[0] === 0x5a && this.#remaining > 0; // 'Z'
       this.#header = Buffer.alloc(0);
     }
-    return idle;
+    return status;
   }
+}
+
+/** One frontend message: a type byte, then its length (counting itself) and body (strings NUL-terminated, numbers as 16-bit). */
+export function frontendMessage(type: string, ...parts: (Buffer | string | number)[]): Buffer {
+  const body = Buffer.concat(
+    parts.map((part) => {
+      if (typeof part === "string") return Buffer.from(`${part}\0`, "utf8");
+      if (typeof part === "number") {
+        const n = Buffer.alloc(2);
+        n.writeInt16BE(part, 0);
+        return n;
+      }
+      return part;
+    }),
+  );
+  const head = Buffer.alloc(5);
+  head.write(type, 0, "ascii");
+  head.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([head, body]);
+}
+
+/**
+ * A query of one row and column run with the extended protocol under a statement and a portal
+ * of its own, closed again, then Sync: unlike a simple Query (which drops the unnamed prepared
+ * statement) it leaves a client's unnamed statement and portal as they were, and inside a client's
+ * transaction block Sync does not end it.
+ */
+export function namedQueryMessages(name: string, sql: string): Buffer {
+  const executeAll = Buffer.alloc(4); // no row limit
+  const [statement, portal] = [Buffer.from("S"), Buffer.from("P")]; // what Close closes: one byte
+  return Buffer.concat([
+    frontendMessage("C", statement, name),
+    frontendMessage("P", name, sql, 0),
+    frontendMessage("B", name, name, 0, 0, 0),
+    frontendMessage("E", name, executeAll),
+    frontendMessage("C", portal, name),
+    frontendMessage("C", statement, name),
+    frontendMessage("S"),
+  ]);
+}
+
+/** The first column of the first DataRow in a server's answer, as text; undefined when there is none or an ErrorResponse came. */
+export function firstValue(answer: Uint8Array): string | undefined {
+  const bytes = Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength);
+  let value: string | undefined;
+  for (let i = 0; i + 5 <= bytes.length; ) {
+    const type = bytes[i]!;
+    const length = bytes.readInt32BE(i + 1);
+    if (type === 0x45) return undefined; // 'E': the query failed
+    if (type === 0x44 && value === undefined && bytes.readInt16BE(i + 5) > 0) {
+      const size = bytes.readInt32BE(i + 7);
+      if (size >= 0) value = bytes.subarray(i + 11, i + 11 + size).toString("utf8");
+    }
+    i += 1 + length;
+  }
+  return value;
 }

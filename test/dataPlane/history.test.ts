@@ -14,7 +14,8 @@ import { isoSeconds } from "../../emulator/clock";
 import { NeonClient } from "../../provider/client";
 import { LinkedClock } from "../support/linkedClock";
 import { startTestNeon } from "../support/neonLocal";
-import { postgresClient, query } from "../support/postgres";
+import { firstValue, frontendMessage } from "../../emulator/dataPlane/wire";
+import { postgresClient, query, rawSession } from "../support/postgres";
 
 describe("the data plane's history: branches and snapshots at a past moment", function () {
   this.timeout(180_000);
@@ -114,6 +115,38 @@ describe("the data plane's history: branches and snapshots at a past moment", fu
     const { endpoint } = await api.endpoints.create(projectId, { endpoint: { branch_id: branch.id, type: "read_write" } });
     const { uri: restoredUri } = await api.projects.connectionUri(projectId, { branch_id: branch.id, endpoint_id: endpoint.id, role_name: "neondb_owner", database_name: "neondb" });
     assert.deepEqual(await ids(restoredUri), [1, 2]);
+  });
+
+  it("counts a commit that opens the next transaction (COMMIT AND CHAIN) at the moment it commits", async () => {
+    const client = postgresClient(uri);
+    await client.connect();
+    let moment: string;
+    try {
+      await client.query("begin");
+      await client.query("insert into notes values (8)");
+      await client.query("commit and chain");
+      moment = later(60_000);
+      later(60_000);
+      await client.query("rollback");
+    } finally {
+      await client.end();
+    }
+    assert.deepEqual(await ids(await branchAt("after-chained-commit", moment)), [1, 3, 8, 20]);
+    await query(uri, "delete from notes where id = 8");
+  });
+
+  it("leaves a client's unnamed prepared statement as it was when it marks the history (Parse, Sync, then Bind)", async () => {
+    const session = await rawSession(uri);
+    try {
+      // Parse into the unnamed statement, Sync: the statement lives on after the ReadyForQuery.
+      await session.send(Buffer.concat([frontendMessage("P", "", "insert into notes values (7) returning id", 0), frontendMessage("S")]));
+      const answer = await session.send(Buffer.concat([frontendMessage("B", "", "", 0, 0, 0), frontendMessage("E", "", Buffer.alloc(4)), frontendMessage("S")]));
+      assert.equal(firstValue(answer), "7");
+    } finally {
+      session.end();
+    }
+    assert.deepEqual(await ids(uri), [1, 3, 7, 20]);
+    await query(uri, "delete from notes where id = 7");
   });
 
   it("takes a parent_lsn or a snapshot's lsn that Postgres reported on the branch: the data as of that WAL position", async () => {

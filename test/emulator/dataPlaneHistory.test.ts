@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { appendMark, baseDir, beginHistory, changedAfter, copyAsOf, isNewMark, lsnAsOf, marksFile, readHistory, removeHistory, type HistoryMark } from "../../emulator/dataPlane/history";
-import { IdleWatcher } from "../../emulator/dataPlane/wire";
+import { appendMark, baseDir, beginHistory, copyAsOf, isNewMark, lsnAsOf, marksFile, readHistory, recoveryStart, removeHistory, type HistoryMark } from "../../emulator/dataPlane/history";
+import { firstValue, frontendMessage, namedQueryMessages, ReadyForQueryWatcher } from "../../emulator/dataPlane/wire";
 
 describe("the data plane's history", () => {
   const marks: HistoryMark[] = [
@@ -27,13 +27,6 @@ describe("the data plane's history", () => {
     assert.equal(lsnAsOf(marks, 9_000), "0/3000");
   });
 
-  it("says whether the data changed after a moment (a mark with another position after it)", () => {
-    assert.equal(changedAfter(marks, 1_500), true);
-    assert.equal(changedAfter(marks, 2_500), true);
-    assert.equal(changedAfter(marks, 4_000), false);
-    assert.equal(changedAfter([[1_000, "0/1000"], [2_000, "0/1000"]], 1_500), false, "a later mark at the same position changes nothing");
-  });
-
   it("keeps a mark only when the position moved", () => {
     assert.equal(isNewMark([], "0/1"), true);
     assert.equal(isNewMark(marks, "0/3000"), false);
@@ -48,25 +41,49 @@ describe("the data plane's history", () => {
     afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
     const segment = (fill: number, size = 64) => Buffer.alloc(size, fill);
-    const makeCluster = (dir: string) => {
+    /** Segments of 64 bytes: segment n holds positions 0x40·n to 0x40·n + 0x3F. */
+    const makeCluster = (dir: string, redo = 0x50) => {
       fs.mkdirSync(path.join(dir, "pg_wal", "archive_status"), { recursive: true });
+      fs.mkdirSync(path.join(dir, "global"));
+      const control = Buffer.alloc(64);
+      control.writeBigUInt64LE(BigInt(redo), 40); // checkPointCopy.redo
+      fs.writeFileSync(path.join(dir, "global", "pg_control"), control);
       fs.writeFileSync(path.join(dir, "PG_VERSION"), "18\n");
+      fs.writeFileSync(path.join(dir, "pg_wal", "000000010000000000000000"), segment(9)); // an ancestor's, before the redo
       fs.writeFileSync(path.join(dir, "pg_wal", "000000010000000000000001"), segment(1));
       fs.writeFileSync(path.join(dir, "pg_wal", "000000010000000000000002"), segment(2));
     };
 
-    it("keeps a base without WAL segments, and marks that a torn last line does not spoil", () => {
+    it("keeps a base without WAL segments, and drops the segments before its recovery starts", () => {
       const dir = path.join(root, "branch");
       makeCluster(dir);
-      beginHistory(dir, [1_000, "0/40"]);
+      beginHistory(dir, [1_000, "0/58"]);
       assert.deepEqual(fs.readdirSync(path.join(baseDir(dir), "pg_wal")), ["archive_status"]);
       assert.equal(fs.readFileSync(path.join(baseDir(dir), "PG_VERSION"), "utf8"), "18\n");
+      assert.equal(recoveryStart(baseDir(dir)), 0x50);
+      assert.deepEqual(fs.readdirSync(path.join(dir, "pg_wal")).sort(), ["000000010000000000000001", "000000010000000000000002", "archive_status"]);
+    });
+
+    it("reads marks whole after a torn last line, and the marks appended after it too", () => {
+      const dir = path.join(root, "branch");
+      makeCluster(dir);
+      beginHistory(dir, [1_000, "0/58"]);
       appendMark(dir, [2_000, "0/88"]);
       fs.appendFileSync(marksFile(dir), "3000 0/9"); // a crash in the middle of a line
       assert.deepEqual(readHistory(dir), [
-        [1_000, "0/40"],
+        [1_000, "0/58"],
         [2_000, "0/88"],
       ]);
+      // The next run appends after what was read: its marks count.
+      appendMark(dir, [4_000, "0/A0"]);
+      assert.deepEqual(readHistory(dir), [
+        [1_000, "0/58"],
+        [2_000, "0/88"],
+        [4_000, "0/A0"],
+      ]);
+      // A mark that goes back in time or position is not taken.
+      fs.appendFileSync(marksFile(dir), "3500 0/B0\n5000 0/90\n6000 0/B8\n");
+      assert.deepEqual(readHistory(dir)!.map(([at]) => at), [1_000, 2_000, 4_000, 6_000]);
       removeHistory(dir);
       assert.equal(readHistory(dir), undefined);
       assert.equal(fs.existsSync(baseDir(dir)), false);
@@ -82,10 +99,11 @@ describe("the data plane's history", () => {
     it("copies the base and cuts the WAL right after the position: the rest of its segment zeroed, later segments left out", () => {
       const from = path.join(root, "parent");
       makeCluster(from);
-      beginHistory(from, [1_000, "0/40"]);
+      beginHistory(from, [1_000, "0/58"]);
+      fs.writeFileSync(path.join(from, "pg_wal", "000000010000000000000000"), segment(9)); // as if an ancestor's came back: not copied
       fs.writeFileSync(path.join(from, "pg_wal", "000000010000000000000003"), segment(3));
       const to = path.join(root, "child");
-      // Segments of 64 bytes here: segment 2 holds positions 0x80-0xBF; cut after 0x90.
+      // Segment 2 holds positions 0x80-0xBF; cut after 0x90.
       copyAsOf(from, to, "0/90");
       const wal = path.join(to, "pg_wal");
       assert.deepEqual(fs.readdirSync(wal).sort(), ["000000010000000000000001", "000000010000000000000002", "archive_status"]);
@@ -100,7 +118,7 @@ describe("the data plane's history", () => {
   });
 });
 
-describe("the front's watch for ended transactions", () => {
+describe("the wire pieces of the history's marks", () => {
   const message = (type: string, body: Buffer | string) => {
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
     const head = Buffer.alloc(5);
@@ -113,28 +131,51 @@ describe("the front's watch for ended transactions", () => {
   // A DataRow whose bytes hold a 'Z' followed by an 'I': inside a message, it is data.
   const dataRow = message("D", Buffer.from([0, 1, 0, 0, 0, 5, 0x5a, 0, 0, 0, 5]));
 
-  it("sees a ReadyForQuery saying idle, not one inside a transaction or a failed one", () => {
-    assert.equal(new IdleWatcher().endsTransaction(Buffer.concat([commandComplete, ready("I")])), true);
-    assert.equal(new IdleWatcher().endsTransaction(Buffer.concat([commandComplete, ready("T")])), false);
-    assert.equal(new IdleWatcher().endsTransaction(Buffer.concat([commandComplete, ready("E")])), false);
+  it("reads the status of the last ReadyForQuery in a chunk", () => {
+    assert.equal(new ReadyForQueryWatcher().lastStatus(Buffer.concat([commandComplete, ready("I")])), "I");
+    assert.equal(new ReadyForQueryWatcher().lastStatus(Buffer.concat([commandComplete, ready("T")])), "T");
+    assert.equal(new ReadyForQueryWatcher().lastStatus(Buffer.concat([ready("T"), commandComplete, ready("E")])), "E");
+    assert.equal(new ReadyForQueryWatcher().lastStatus(commandComplete), undefined);
   });
 
   it("is not fooled by the bytes of a row", () => {
-    const watcher = new IdleWatcher();
-    assert.equal(watcher.endsTransaction(Buffer.concat([dataRow, message("D", "ZI")])), false);
-    assert.equal(watcher.endsTransaction(ready("I")), true);
+    const watcher = new ReadyForQueryWatcher();
+    assert.equal(watcher.lastStatus(Buffer.concat([dataRow, message("D", "ZI")])), undefined);
+    assert.equal(watcher.lastStatus(ready("I")), "I");
   });
 
   it("follows messages split across chunks at every byte", () => {
     const stream = Buffer.concat([commandComplete, dataRow, ready("T"), commandComplete, ready("I")]);
+    const tEnd = commandComplete.length + dataRow.length + 6;
     for (let cut = 1; cut < stream.length; cut += 1) {
-      const watcher = new IdleWatcher();
-      const first = watcher.endsTransaction(stream.subarray(0, cut));
-      const second = watcher.endsTransaction(stream.subarray(cut));
-      assert.deepEqual([first, second], [false, true], `cut at ${cut}`);
+      const watcher = new ReadyForQueryWatcher();
+      const first = watcher.lastStatus(stream.subarray(0, cut));
+      const second = watcher.lastStatus(stream.subarray(cut));
+      assert.deepEqual([first, second], [cut >= tEnd ? "T" : undefined, "I"], `cut at ${cut}`);
     }
-    const watcher = new IdleWatcher();
-    const byByte = [...stream].map((b) => watcher.endsTransaction(Buffer.from([b])));
-    assert.deepEqual(byByte.flatMap((idle, i) => (idle ? [i] : [])), [stream.length - 1]);
+    const watcher = new ReadyForQueryWatcher();
+    const byByte = [...stream].map((b) => watcher.lastStatus(Buffer.from([b])));
+    assert.deepEqual(byByte.flatMap((status, i) => (status ? [[i, status]] : [])), [
+      [tEnd - 1, "T"],
+      [stream.length - 1, "I"],
+    ]);
+  });
+
+  it("asks with a statement and a portal of its own, closed again, then Sync (a client's unnamed ones are left alone)", () => {
+    const bytes = namedQueryMessages("mine", "select 1");
+    const types: string[] = [];
+    for (let i = 0; i < bytes.length; i += 1 + bytes.readInt32BE(i + 1)) types.push(String.fromCharCode(bytes[i]!));
+    assert.deepEqual(types, ["C", "P", "B", "E", "C", "C", "S"]);
+    assert.deepEqual(bytes.subarray(0, 11), Buffer.from("C\0\0\0\x0aSmine\0", "latin1"), "Close: one byte for what it closes, then the name");
+    assert.ok(bytes.includes(Buffer.from("P\0\0\0\x14mine\0select 1\0\0\0", "latin1")), "Parse names its statement");
+    assert.ok(!bytes.includes(Buffer.from("\0\0select", "latin1")), "never the unnamed statement");
+  });
+
+  it("reads the first value of an answer, and nothing from a failed one", () => {
+    const row = message("D", Buffer.concat([Buffer.from([0, 1]), Buffer.from([0, 0, 0, 9]), Buffer.from("0/1A2B3C4")]));
+    assert.equal(firstValue(Buffer.concat([message("1", ""), message("2", ""), row, commandComplete, ready("I")])), "0/1A2B3C4");
+    assert.equal(firstValue(Buffer.concat([message("E", "SERROR\0C25P02\0\0"), ready("E")])), undefined);
+    assert.equal(firstValue(ready("I")), undefined);
+    assert.deepEqual(frontendMessage("S"), Buffer.from([0x53, 0, 0, 0, 4]));
   });
 });
