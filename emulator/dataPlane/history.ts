@@ -3,8 +3,9 @@
  * branch or a snapshot can be made "as of" a past `parent_timestamp`. Postgres already writes every
  * change to its write-ahead log (WAL); the data plane keeps
  *
- * - the branch's files as they were when its database first started (`<dir>.base`, a copy taken
- *   while it ran: Postgres sees a crash image and replays the WAL from its last checkpoint),
+ * - the branch's files as they were when its database first started (`<dir>.base.tar`, taken
+ *   while it ran: Postgres sees a crash image and replays the WAL from its last checkpoint; a tar
+ *   written with node-tar, several times faster here than copying the thousand files as a folder),
  * - every WAL segment since (the clusters run with a `wal_keep_size` that never drops one),
  * - marks: each time a client's statement or transaction ends, the API's time and the WAL position,
  *   read at once on the same session before anything else runs on it (`<dir>.history`).
@@ -15,6 +16,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as tar from "tar";
 import { parseLsn } from "../ids";
 import { writeFileAtomically } from "../persistence";
 
@@ -39,7 +41,7 @@ export function isNewMark(marks: readonly HistoryMark[], lsn: string): boolean {
   return marks.length === 0 || marks[marks.length - 1]![1] !== lsn;
 }
 
-export const baseDir = (dir: string) => `${dir}.base`;
+export const baseFile = (dir: string) => `${dir}.base.tar`;
 export const marksFile = (dir: string) => `${dir}.history`;
 
 /**
@@ -50,16 +52,14 @@ export const marksFile = (dir: string) => `${dir}.history`;
  * copy) are of no use to it any more: they go, so that they are not copied on to its children.
  */
 export function beginHistory(dir: string, first: HistoryMark): void {
-  const base = baseDir(dir);
+  const base = baseFile(dir);
   const partial = `${base}.partial`;
-  fs.rmSync(partial, { recursive: true, force: true });
-  const wal = path.join(dir, "pg_wal");
-  fs.cpSync(dir, partial, { recursive: true, filter: (source) => !(path.dirname(source) === wal && WAL_SEGMENT.test(path.basename(source))) });
-  fs.rmSync(base, { recursive: true, force: true });
+  const isSegment = (entry: string) => path.basename(path.dirname(entry)) === "pg_wal" && WAL_SEGMENT.test(path.basename(entry));
+  tar.c({ file: partial, cwd: dir, sync: true, portable: true, filter: (entry) => !isSegment(entry) }, ["."]);
   fs.renameSync(partial, base);
   writeFileAtomically(marksFile(dir), formatMark(first));
-  const redo = recoveryStart(base);
-  for (const segment of walSegments(wal)) {
+  const redo = recoveryStart(dir);
+  for (const segment of walSegments(path.join(dir, "pg_wal"))) {
     if (segment.end <= redo) fs.rmSync(segment.file, { force: true });
   }
 }
@@ -75,7 +75,7 @@ export function appendMark(dir: string, mark: HistoryMark): void {
  * the next mark starts a line of its own; marks are kept only while time and position move forward.
  */
 export function readHistory(dir: string): HistoryMark[] | undefined {
-  if (!fs.existsSync(marksFile(dir)) || !fs.existsSync(baseDir(dir))) return undefined;
+  if (!fs.existsSync(marksFile(dir)) || !fs.existsSync(baseFile(dir))) return undefined;
   const text = fs.readFileSync(marksFile(dir), "utf8");
   const whole = text.slice(0, text.lastIndexOf("\n") + 1);
   if (whole.length < text.length) fs.truncateSync(marksFile(dir), Buffer.byteLength(whole));
@@ -92,8 +92,8 @@ export function readHistory(dir: string): HistoryMark[] | undefined {
 }
 
 export function removeHistory(dir: string): void {
-  fs.rmSync(baseDir(dir), { recursive: true, force: true });
-  fs.rmSync(`${baseDir(dir)}.partial`, { recursive: true, force: true });
+  fs.rmSync(baseFile(dir), { force: true });
+  fs.rmSync(`${baseFile(dir)}.partial`, { force: true });
   fs.rmSync(marksFile(dir), { force: true });
 }
 
@@ -106,8 +106,9 @@ export function removeHistory(dir: string): void {
 export function copyAsOf(from: string, to: string, lsn: string): void {
   const position = parseLsn(lsn);
   if (position === undefined) throw new Error(`not a WAL position: ${lsn}`);
-  fs.cpSync(baseDir(from), to, { recursive: true });
-  const redo = recoveryStart(baseDir(from));
+  fs.mkdirSync(to, { recursive: true });
+  tar.x({ file: baseFile(from), cwd: to, sync: true });
+  const redo = recoveryStart(to);
   const toWal = path.join(to, "pg_wal");
   fs.mkdirSync(toWal, { recursive: true });
   for (const segment of walSegments(path.join(from, "pg_wal"))) {

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { appendMark, baseDir, beginHistory, copyAsOf, isNewMark, lsnAsOf, marksFile, readHistory, recoveryStart, removeHistory, type HistoryMark } from "../../emulator/dataPlane/history";
+import * as tar from "tar";
+import { appendMark, baseFile, beginHistory, copyAsOf, isNewMark, lsnAsOf, marksFile, readHistory, recoveryStart, removeHistory, type HistoryMark } from "../../emulator/dataPlane/history";
 import { firstValue, frontendMessage, namedQueryMessages, ReadyForQueryWatcher } from "../../emulator/dataPlane/wire";
 
 describe("the data plane's history", () => {
@@ -58,9 +59,10 @@ describe("the data plane's history", () => {
       const dir = path.join(root, "branch");
       makeCluster(dir);
       beginHistory(dir, [1_000, "0/58"]);
-      assert.deepEqual(fs.readdirSync(path.join(baseDir(dir), "pg_wal")), ["archive_status"]);
-      assert.equal(fs.readFileSync(path.join(baseDir(dir), "PG_VERSION"), "utf8"), "18\n");
-      assert.equal(recoveryStart(baseDir(dir)), 0x50);
+      const entries: string[] = [];
+      tar.t({ file: baseFile(dir), sync: true, onReadEntry: (entry) => entries.push(entry.path) });
+      assert.deepEqual(entries.sort(), ["./", "./PG_VERSION", "./global/", "./global/pg_control", "./pg_wal/", "./pg_wal/archive_status/"]);
+      assert.equal(recoveryStart(dir), 0x50);
       assert.deepEqual(fs.readdirSync(path.join(dir, "pg_wal")).sort(), ["000000010000000000000001", "000000010000000000000002", "archive_status"]);
     });
 
@@ -86,7 +88,7 @@ describe("the data plane's history", () => {
       assert.deepEqual(readHistory(dir)!.map(([at]) => at), [1_000, 2_000, 4_000, 6_000]);
       removeHistory(dir);
       assert.equal(readHistory(dir), undefined);
-      assert.equal(fs.existsSync(baseDir(dir)), false);
+      assert.equal(fs.existsSync(baseFile(dir)), false);
     });
 
     it("has no history without its base (a crash before the base was whole)", () => {
