@@ -20,8 +20,8 @@ import * as path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { writeFileAtomically } from "../persistence";
-import { appendMark, beginHistory, copyAsOf, type HistoryMark, isNewMark, lsnAsOf, readHistory, removeHistory } from "./history";
-import { firstValue, namedQueryMessages, ReadyForQueryWatcher } from "./wire";
+import { formatLsn, parseLsn } from "../ids";
+import { appendMark, beginHistory, copyAsOf, type HistoryMark, isNewMark, lsnAsOf, readHistory, removeHistory, withoutSpentWal } from "./history";
 
 /** What the API says a cluster holds: Postgres is brought to match before a database is opened. */
 export interface ClusterContents {
@@ -53,6 +53,8 @@ interface Cluster {
   databases: Set<string>;
   /** Databases whose tables are emptied at their next opening (a schema-only branch). */
   emptyOnOpen: Set<string>;
+  /** Where the WAL was when each database of a schema-only branch was emptied (a copy as of before then empties it again). */
+  emptiedAt: Map<string, string>;
   contents: ClusterContents;
   /** The contents (as JSON) last brought into the files: a start with nothing new to make opens the database directly. */
   synced: string | undefined;
@@ -94,7 +96,15 @@ interface Manifest {
   version: 1;
   clusters: Record<
     string,
-    { dir: string; source: "template" | "tar" | "files"; databases: string[]; emptyOnOpen: string[]; contents: ClusterContents; synced?: string }
+    {
+      dir: string;
+      source: "template" | "tar" | "files";
+      databases: string[];
+      emptyOnOpen: string[];
+      emptiedAt?: Record<string, string>;
+      contents: ClusterContents;
+      synced?: string;
+    }
   >;
 }
 
@@ -132,6 +142,7 @@ export class Clusters {
         source: saved.source === "files" ? undefined : saved.source,
         databases: new Set(saved.databases),
         emptyOnOpen: new Set(saved.emptyOnOpen),
+        emptiedAt: new Map(Object.entries(saved.emptiedAt ?? {})),
         contents: saved.contents,
         synced: saved.synced,
         running: undefined,
@@ -152,6 +163,7 @@ export class Clusters {
         source,
         databases: [...c.databases],
         emptyOnOpen: [...c.emptyOnOpen],
+        ...(c.emptiedAt.size === 0 ? {} : { emptiedAt: Object.fromEntries(c.emptiedAt) }),
         contents: c.contents,
         ...(c.synced === undefined ? {} : { synced: c.synced }),
       };
@@ -205,7 +217,7 @@ export class Clusters {
       fs.copyFileSync(`${parent.dir}.tar`, `${cluster.dir}.tar`);
       cluster.source = "tar";
     } else if (parent.source) cluster.source = this.#keepDump(cluster, parent.source);
-    else fs.cpSync(parent.dir, cluster.dir, { recursive: true });
+    else fs.cpSync(parent.dir, cluster.dir, { recursive: true, filter: withoutSpentWal(parent.dir) });
     cluster.emptyOnOpen = schemaOnly ? new Set(contents.databases.map((d) => d.name)) : new Set(parent.emptyOnOpen);
     this.#save();
   }
@@ -218,14 +230,16 @@ export class Clusters {
     copyAsOf(parent.dir, cluster.dir, lsn);
     cluster.databases = new Set(["postgres"]);
     cluster.synced = undefined;
-    cluster.emptyOnOpen = new Set(parent.emptyOnOpen);
+    // A schema-only parent's database emptied after that point still holds its source's rows there.
+    const emptiedSince = [...parent.emptiedAt].filter(([, at]) => parseLsn(at)! > parseLsn(lsn)!).map(([name]) => name);
+    cluster.emptyOnOpen = new Set([...parent.emptyOnOpen, ...emptiedSince]);
     this.#save();
   }
 
   /**
-   * Records the moment and where the branch's WAL is now (a later copy as of this moment replays up
-   * to here). Synchronous: called right after a statement ran, on the same session, nothing else
-   * runs between them, and the client has not heard the answer yet.
+   * Records the moment and where the branch's WAL is durable up to now (a later copy as of this
+   * moment replays up to here). Synchronous: called right after a client's message ran, before
+   * anything else runs on the database, and before the client has the answer.
    */
   #mark(cluster: Cluster, db: PGlite): void {
     if (!cluster.marks) return; // no history yet, or removed
@@ -237,26 +251,17 @@ export class Clusters {
   }
 
   /**
-   * Marks the branch's history after each statement its clients run (pglite-socket runs each
-   * client message through `execProtocolRawStream`, synchronously, one at a time): when the answer
-   * ends with a ReadyForQuery, idle or inside a transaction block, the position is read before the
-   * next message of any connection can run. A failed transaction ('E') has committed nothing.
+   * Marks the branch's history after each message its clients send: pglite-socket runs each one
+   * through `execProtocolRawStream`, which runs it in full before its first await, so the position
+   * read right after it is where that message left the WAL, before any other connection's message
+   * runs. Reading it is not a query (walPosition): a client's session, transaction and prepared
+   * statements are left exactly as they were.
    */
-  #markAfterStatements(cluster: Cluster, db: PGlite): void {
+  #markAfterMessages(cluster: Cluster, db: PGlite): void {
     const run = db.execProtocolRawStream.bind(db);
-    unwrapped.set(db, run);
-    const watcher = new ReadyForQueryWatcher();
     db.execProtocolRawStream = (message, options) => {
-      let status: "I" | "T" | "E" | undefined;
-      const answered = run(message, {
-        ...options,
-        onRawData: (data) => {
-          status = watcher.lastStatus(data) ?? status;
-          options.onRawData(data);
-        },
-      });
-      // The statement has run (PGlite runs it before its first await): mark before anything else.
-      if (status === "I" || status === "T") this.#mark(cluster, db);
+      const answered = run(message, options);
+      this.#mark(cluster, db);
       return answered;
     };
   }
@@ -400,6 +405,7 @@ export class Clusters {
       source: undefined,
       databases: new Set(),
       emptyOnOpen: new Set(),
+      emptiedAt: new Map(),
       contents,
       synced: undefined,
       running: undefined,
@@ -470,6 +476,8 @@ export class Clusters {
     if (!cluster.emptyOnOpen.has(database)) return;
     await emptyTables(db);
     cluster.emptyOnOpen.delete(database);
+    const emptied = walPosition(db);
+    if (emptied !== undefined) cluster.emptiedAt.set(database, emptied);
     this.#save();
   }
 
@@ -479,9 +487,8 @@ export class Clusters {
    */
   async #serve(cluster: Cluster, db: PGlite, database: string): Promise<Running> {
     try {
-      if (!cluster.marks) {
-        const lsn = walPosition(db);
-        if (lsn === undefined) throw new Error("the database did not say where its WAL is");
+      const lsn = walPosition(db);
+      if (!cluster.marks && lsn !== undefined) {
         const first: HistoryMark = [this.#now(), lsn];
         beginHistory(cluster.dir, first);
         cluster.marks = [first];
@@ -490,7 +497,7 @@ export class Clusters {
       await db.close();
       throw err;
     }
-    this.#markAfterStatements(cluster, db);
+    this.#markAfterMessages(cluster, db);
     const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 100 });
     await server.start();
     const port = Number(server.getServerConn().split(":").pop());
@@ -539,9 +546,6 @@ async function loadSource(cluster: Cluster): Promise<Blob | undefined> {
   return cluster.source;
 }
 
-/** Each served database's own `execProtocolRawStream`, before the marks were put around it. */
-const unwrapped = new WeakMap<PGlite, PGlite["execProtocolRawStream"]>();
-
 /**
  * The position in the parent's WAL a copy is to be made as of, when one was asked for and the
  * parent has history (always replayed then: a write not marked yet cannot slip into the copy).
@@ -553,24 +557,19 @@ function pastPosition(marks: readonly HistoryMark[] | undefined, asked: { asOf?:
   return undefined;
 }
 
+/** PGlite's WebAssembly module exports Postgres's own GetFlushRecPtr (a 64-bit position, as a bigint). */
+interface WithFlushPosition {
+  mod?: { _GetFlushRecPtr?: (timeline: number) => bigint };
+}
+
 /**
- * Where the database's WAL is durable up to now (every committed transaction is before it), read
- * synchronously on its session in a way that leaves a client's protocol state and transaction as
- * they were (wire.ts, namedQueryMessages); undefined if the read failed.
+ * Where the database's WAL is durable up to now: every committed transaction is before it (a
+ * commit is flushed before it is acknowledged). Asked of Postgres directly, not by a query, so a
+ * client's session is not touched. Undefined if this PGlite does not export it (no history then).
  */
 function walPosition(db: PGlite): string | undefined {
-  const answer: Uint8Array[] = [];
-  const run = unwrapped.get(db) ?? db.execProtocolRawStream.bind(db);
-  try {
-    // Runs before its first await; with syncToFs off there is nothing after it.
-    void run(namedQueryMessages("neon_local_wal_position", "select pg_current_wal_flush_lsn()::text"), {
-      syncToFs: false,
-      onRawData: (data) => answer.push(Uint8Array.from(data)),
-    }).catch(() => undefined);
-  } catch {
-    return undefined;
-  }
-  return firstValue(Buffer.concat(answer));
+  const position = (db as unknown as WithFlushPosition).mod?._GetFlushRecPtr?.(0);
+  return typeof position === "bigint" ? formatLsn(Number(position)) : undefined;
 }
 
 /** Empties every table of the open database (a schema-only branch keeps the schema, not the rows). */

@@ -7,8 +7,8 @@
  *   while it ran: Postgres sees a crash image and replays the WAL from its last checkpoint; a tar
  *   written with node-tar, several times faster here than copying the thousand files as a folder),
  * - every WAL segment since (the clusters run with a `wal_keep_size` that never drops one),
- * - marks: each time a client's statement or transaction ends, the API's time and the WAL position,
- *   read at once on the same session before anything else runs on it (`<dir>.history`).
+ * - marks: after each message a client sends, the API's time and the durable WAL position, read at
+ *   once, before anything else runs on the database (`<dir>.history`).
  *
  * A copy as of time T is the base, plus the WAL cut right after the last mark at or before T:
  * starting it, Postgres's crash recovery replays exactly the transactions committed by then.
@@ -55,7 +55,7 @@ export function beginHistory(dir: string, first: HistoryMark): void {
   const base = baseFile(dir);
   const partial = `${base}.partial`;
   const isSegment = (entry: string) => path.basename(path.dirname(entry)) === "pg_wal" && WAL_SEGMENT.test(path.basename(entry));
-  tar.c({ file: partial, cwd: dir, sync: true, portable: true, filter: (entry) => !isSegment(entry) }, ["."]);
+  tar.c({ file: partial, cwd: dir, sync: true, strict: true, portable: true, filter: (entry) => !isSegment(entry) }, ["."]);
   fs.renameSync(partial, base);
   writeFileAtomically(marksFile(dir), formatMark(first));
   const redo = recoveryStart(dir);
@@ -107,7 +107,7 @@ export function copyAsOf(from: string, to: string, lsn: string): void {
   const position = parseLsn(lsn);
   if (position === undefined) throw new Error(`not a WAL position: ${lsn}`);
   fs.mkdirSync(to, { recursive: true });
-  tar.x({ file: baseFile(from), cwd: to, sync: true });
+  tar.x({ file: baseFile(from), cwd: to, sync: true, strict: true });
   const redo = recoveryStart(to);
   const toWal = path.join(to, "pg_wal");
   fs.mkdirSync(toWal, { recursive: true });
@@ -117,6 +117,17 @@ export function copyAsOf(from: string, to: string, lsn: string): void {
     if (position < segment.end) bytes.fill(0, position - segment.start);
     fs.writeFileSync(path.join(toWal, path.basename(segment.file)), bytes);
   }
+}
+
+/**
+ * A filter for copying a stopped cluster's files: leaves out the WAL segments before the one its
+ * recovery starts in (its history; a copy of its present does not need them).
+ */
+export function withoutSpentWal(dir: string): (source: string) => boolean {
+  if (!fs.existsSync(path.join(dir, "global", "pg_control"))) return () => true;
+  const redo = recoveryStart(dir);
+  const spent = new Set(walSegments(path.join(dir, "pg_wal")).filter((segment) => segment.end <= redo).map((segment) => segment.file));
+  return (source) => !spent.has(source);
 }
 
 /** The WAL segment files in a `pg_wal` folder, each with the positions it holds. */

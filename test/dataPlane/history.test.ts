@@ -14,8 +14,7 @@ import { isoSeconds } from "../../emulator/clock";
 import { NeonClient } from "../../provider/client";
 import { LinkedClock } from "../support/linkedClock";
 import { startTestNeon } from "../support/neonLocal";
-import { firstValue, frontendMessage } from "../../emulator/dataPlane/wire";
-import { postgresClient, query, rawSession } from "../support/postgres";
+import { firstValue, frontendMessage, postgresClient, query, rawSession } from "../support/postgres";
 
 describe("the data plane's history: branches and snapshots at a past moment", function () {
   this.timeout(180_000);
@@ -99,13 +98,67 @@ describe("the data plane's history: branches and snapshots at a past moment", fu
     assert.deepEqual(await ids(uri), [1, 3, 20], "the parent is unchanged");
   });
 
-  it("lets a branch from the past take writes of its own, apart from its parent's", async () => {
+  it("lets a branch from the past take writes of its own, apart from its parent's, with a history of its own", async () => {
     const pastUri = await branchAt("past-writable", moments.afterFirst);
     await query(pastUri, "insert into notes values (5)");
     await query(uri, "insert into notes values (6)");
     assert.deepEqual(await ids(pastUri), [1, 5]);
     assert.deepEqual(await ids(uri), [1, 3, 6, 20]);
     await query(uri, "delete from notes where id = 6");
+    // A branch of it at a moment between its own writes: its base and its WAL, not its parent's.
+    const between = later(60_000);
+    later(60_000);
+    await query(pastUri, "insert into notes values (9)");
+    const { branches } = await api.branches.list(projectId);
+    const pastBranch = branches.find((b) => b.name === "past-writable")!;
+    const { branch, endpoints } = await api.branches.create(projectId, { branch: { name: "grandchild", parent_id: pastBranch.id, parent_timestamp: between }, endpoints: [{ type: "read_write" }] });
+    const { uri: grandchild } = await api.projects.connectionUri(projectId, { branch_id: branch.id, endpoint_id: endpoints[0]!.id, role_name: "neondb_owner", database_name: "neondb" });
+    assert.deepEqual(await ids(grandchild), [1, 5]);
+  });
+
+  it("leaves a client's session as it was: SET TRANSACTION after BEGIN still works", async () => {
+    const client = postgresClient(uri);
+    await client.connect();
+    try {
+      await client.query("begin");
+      await client.query("set transaction isolation level repeatable read");
+      assert.deepEqual((await client.query("show transaction_isolation")).rows, [{ transaction_isolation: "repeatable read" }]);
+      await client.query("commit");
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("commits nothing of a client's batch that has not reached its Sync when another client connects", async () => {
+    const first = await rawSession(uri);
+    try {
+      first.write(Buffer.concat([frontendMessage("P", "", "insert into notes values (11)", 0), frontendMessage("B", "", "", 0, 0, 0), frontendMessage("E", "", Buffer.alloc(4))]));
+      const second = await rawSession(uri); // its startup runs on the same database meanwhile
+      second.end();
+      // The batch goes on and fails: all of it is rolled back, the insert too.
+      const answer = await first.send(Buffer.concat([frontendMessage("P", "", "select 1/0", 0), frontendMessage("B", "", "", 0, 0, 0), frontendMessage("E", "", Buffer.alloc(4)), frontendMessage("S")]));
+      assert.match(answer.toString("latin1"), /division by zero/);
+    } finally {
+      first.end();
+    }
+    assert.deepEqual(await ids(uri), [1, 3, 20]);
+  });
+
+  it("gives a copy of a schema-only branch as of a moment the emptiness it had then, database by database", async () => {
+    await api.databases.create(projectId, mainBranchId, { database: { name: "second", owner_name: "neondb_owner" } });
+    const secondOfMain = (await api.projects.connectionUri(projectId, { role_name: "neondb_owner", database_name: "second" })).uri;
+    await query(secondOfMain, "create table things(id int); insert into things values (1), (2)");
+    const schemaOnly = await api.branches.create(projectId, { branch: { name: "schema-only", parent_id: mainBranchId, init_source: "schema-only" }, endpoints: [{ type: "read_write" }] });
+    const on = (branchId: string, endpointId: string, database: string) =>
+      api.projects.connectionUri(projectId, { branch_id: branchId, endpoint_id: endpointId, role_name: "neondb_owner", database_name: database }).then((r) => r.uri);
+    const schemaEndpoint = schemaOnly.endpoints[0]!.id;
+    assert.deepEqual(await ids(await on(schemaOnly.branch.id, schemaEndpoint, "neondb")), [], "its first database opened: emptied");
+    const beforeSecondOpened = later(60_000);
+    later(60_000);
+    assert.deepEqual(await query(await on(schemaOnly.branch.id, schemaEndpoint, "second"), "select count(*)::int as n from things"), [{ n: 0 }]);
+    const copy = await api.branches.create(projectId, { branch: { name: "schema-only-then", parent_id: schemaOnly.branch.id, parent_timestamp: beforeSecondOpened }, endpoints: [{ type: "read_write" }] });
+    const copyEndpoint = copy.endpoints[0]!.id;
+    assert.deepEqual(await query(await on(copy.branch.id, copyEndpoint, "second"), "select count(*)::int as n from things"), [{ n: 0 }], "never the source's rows");
   });
 
   it("takes a snapshot at a past timestamp that holds the data of then; a restore brings it back", async () => {

@@ -1,8 +1,7 @@
 /**
- * The pure parts of the data plane's history (emulator/dataPlane/history.ts, wire.ts): which WAL
- * position a moment maps to, how a copy's WAL is cut, what survives a torn marks file, and how the
- * front tells from the server's bytes that a transaction has ended. No Postgres here: the suite in
- * test/dataPlane/history.test.ts proves the whole on real data.
+ * The pure parts of the data plane's history (emulator/dataPlane/history.ts): which WAL position a
+ * moment maps to, what the base keeps, how a copy's WAL is cut, what survives a torn marks file.
+ * No Postgres here: the suite in test/dataPlane/history.test.ts proves the whole on real data.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -10,7 +9,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tar from "tar";
 import { appendMark, baseFile, beginHistory, copyAsOf, isNewMark, lsnAsOf, marksFile, readHistory, recoveryStart, removeHistory, type HistoryMark } from "../../emulator/dataPlane/history";
-import { firstValue, frontendMessage, namedQueryMessages, ReadyForQueryWatcher } from "../../emulator/dataPlane/wire";
 
 describe("the data plane's history", () => {
   const marks: HistoryMark[] = [
@@ -117,67 +115,5 @@ describe("the data plane's history", () => {
       copyAsOf(from, atBoundary, "0/80");
       assert.deepEqual(fs.readdirSync(path.join(atBoundary, "pg_wal")).sort(), ["000000010000000000000001", "archive_status"]);
     });
-  });
-});
-
-describe("the wire pieces of the history's marks", () => {
-  const message = (type: string, body: Buffer | string) => {
-    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-    const head = Buffer.alloc(5);
-    head.write(type, 0, "ascii");
-    head.writeInt32BE(4 + bytes.length, 1);
-    return Buffer.concat([head, bytes]);
-  };
-  const ready = (status: "I" | "T" | "E") => message("Z", status);
-  const commandComplete = message("C", "INSERT 0 1\0");
-  // A DataRow whose bytes hold a 'Z' followed by an 'I': inside a message, it is data.
-  const dataRow = message("D", Buffer.from([0, 1, 0, 0, 0, 5, 0x5a, 0, 0, 0, 5]));
-
-  it("reads the status of the last ReadyForQuery in a chunk", () => {
-    assert.equal(new ReadyForQueryWatcher().lastStatus(Buffer.concat([commandComplete, ready("I")])), "I");
-    assert.equal(new ReadyForQueryWatcher().lastStatus(Buffer.concat([commandComplete, ready("T")])), "T");
-    assert.equal(new ReadyForQueryWatcher().lastStatus(Buffer.concat([ready("T"), commandComplete, ready("E")])), "E");
-    assert.equal(new ReadyForQueryWatcher().lastStatus(commandComplete), undefined);
-  });
-
-  it("is not fooled by the bytes of a row", () => {
-    const watcher = new ReadyForQueryWatcher();
-    assert.equal(watcher.lastStatus(Buffer.concat([dataRow, message("D", "ZI")])), undefined);
-    assert.equal(watcher.lastStatus(ready("I")), "I");
-  });
-
-  it("follows messages split across chunks at every byte", () => {
-    const stream = Buffer.concat([commandComplete, dataRow, ready("T"), commandComplete, ready("I")]);
-    const tEnd = commandComplete.length + dataRow.length + 6;
-    for (let cut = 1; cut < stream.length; cut += 1) {
-      const watcher = new ReadyForQueryWatcher();
-      const first = watcher.lastStatus(stream.subarray(0, cut));
-      const second = watcher.lastStatus(stream.subarray(cut));
-      assert.deepEqual([first, second], [cut >= tEnd ? "T" : undefined, "I"], `cut at ${cut}`);
-    }
-    const watcher = new ReadyForQueryWatcher();
-    const byByte = [...stream].map((b) => watcher.lastStatus(Buffer.from([b])));
-    assert.deepEqual(byByte.flatMap((status, i) => (status ? [[i, status]] : [])), [
-      [tEnd - 1, "T"],
-      [stream.length - 1, "I"],
-    ]);
-  });
-
-  it("asks with a statement and a portal of its own, closed again, then Sync (a client's unnamed ones are left alone)", () => {
-    const bytes = namedQueryMessages("mine", "select 1");
-    const types: string[] = [];
-    for (let i = 0; i < bytes.length; i += 1 + bytes.readInt32BE(i + 1)) types.push(String.fromCharCode(bytes[i]!));
-    assert.deepEqual(types, ["C", "P", "B", "E", "C", "C", "S"]);
-    assert.deepEqual(bytes.subarray(0, 11), Buffer.from("C\0\0\0\x0aSmine\0", "latin1"), "Close: one byte for what it closes, then the name");
-    assert.ok(bytes.includes(Buffer.from("P\0\0\0\x14mine\0select 1\0\0\0", "latin1")), "Parse names its statement");
-    assert.ok(!bytes.includes(Buffer.from("\0\0select", "latin1")), "never the unnamed statement");
-  });
-
-  it("reads the first value of an answer, and nothing from a failed one", () => {
-    const row = message("D", Buffer.concat([Buffer.from([0, 1]), Buffer.from([0, 0, 0, 9]), Buffer.from("0/1A2B3C4")]));
-    assert.equal(firstValue(Buffer.concat([message("1", ""), message("2", ""), row, commandComplete, ready("I")])), "0/1A2B3C4");
-    assert.equal(firstValue(Buffer.concat([message("E", "SERROR\0C25P02\0\0"), ready("E")])), undefined);
-    assert.equal(firstValue(ready("I")), undefined);
-    assert.deepEqual(frontendMessage("S"), Buffer.from([0x53, 0, 0, 0, 4]));
   });
 });
