@@ -8,7 +8,7 @@
  * least recently used first.
  *
  * Each cluster keeps its history from its first start (history.ts): a copy of it as of a past
- * moment replays its own write-ahead log up to the last transaction that had ended by then.
+ * moment replays its own write-ahead log up to what had been committed by then.
  *
  * A PGlite instance serves one database, as one role, at a time (it is Postgres in single-user
  * mode): connections to a branch share its running instance (pglite-socket multiplexes them,
@@ -188,9 +188,9 @@ export class Clusters {
   }
 
   /**
-   * A copy of `from` (a branch, a snapshot, a restore) as it is now, or as it was at `asOf` (the
-   * API's clock) or at WAL position `atLsn` when its data has changed since; `schemaOnly` empties
-   * its tables.
+   * A copy of `from` (a branch, a snapshot, a restore) as it is now, or, when `from` has history, as
+   * it was at `asOf` (the API's clock) or at WAL position `atLsn` (always replayed then: a write
+   * not yet marked cannot slip into the copy); `schemaOnly` empties its tables.
    */
   fork(from: string, to: string, contents: ClusterContents, options: { schemaOnly?: boolean; asOf?: number; atLsn?: string } = {}): void {
     const parent = this.#get(from);
@@ -223,8 +223,9 @@ export class Clusters {
   }
 
   /**
-   * The parent's files as of `asOf`: its base and its WAL up to then, replayed by Postgres at the
-   * copy's first start. What the API lists is brought in then (a role made since is made again).
+   * The parent's files as of WAL position `lsn`: its base and its WAL up to there, replayed by
+   * Postgres at the copy's first start. What the API lists is brought in then (a role made since
+   * is made again).
    */
   #copyAsOf(parent: Cluster, cluster: Cluster, lsn: string): void {
     copyAsOf(parent.dir, cluster.dir, lsn);
