@@ -338,9 +338,9 @@ export class Clusters {
   }
 
   /** The WAL positions the cluster's history spans (its first mark to its last), once it has run. */
-  walSpan(key: string): { first: string; last: string } | undefined {
+  walSpan(key: string): { first: number; last: number } | undefined {
     const marks = this.#clusters.get(key)?.marks;
-    return marks ? { first: marks[0]![1], last: marks[marks.length - 1]![1] } : undefined;
+    return marks ? { first: parseLsn(marks[0]![1])!, last: parseLsn(marks[marks.length - 1]![1])! } : undefined;
   }
 
   /** Connections counted on the running cluster. */

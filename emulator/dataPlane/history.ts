@@ -58,10 +58,7 @@ export function beginHistory(dir: string, first: HistoryMark): void {
   tar.c({ file: partial, cwd: dir, sync: true, strict: true, portable: true, filter: (entry) => !isSegment(entry) }, ["."]);
   fs.renameSync(partial, base);
   writeFileAtomically(marksFile(dir), formatMark(first));
-  const redo = recoveryStart(dir);
-  for (const segment of walSegments(path.join(dir, "pg_wal"))) {
-    if (segment.end <= redo) fs.rmSync(segment.file, { force: true });
-  }
+  for (const file of spentSegments(dir)) fs.rmSync(file, { force: true });
 }
 
 /** Appends a mark (one line: a torn last line after a crash is ignored when read). */
@@ -125,9 +122,16 @@ export function copyAsOf(from: string, to: string, lsn: string): void {
  */
 export function withoutSpentWal(dir: string): (source: string) => boolean {
   if (!fs.existsSync(path.join(dir, "global", "pg_control"))) return () => true;
-  const redo = recoveryStart(dir);
-  const spent = new Set(walSegments(path.join(dir, "pg_wal")).filter((segment) => segment.end <= redo).map((segment) => segment.file));
+  const spent = new Set(spentSegments(dir));
   return (source) => !spent.has(source);
+}
+
+/** The WAL segment files of a data folder that end before its recovery starts: nothing needs them to start it. */
+function spentSegments(dataDir: string): string[] {
+  const redo = recoveryStart(dataDir);
+  return walSegments(path.join(dataDir, "pg_wal"))
+    .filter((segment) => segment.end <= redo)
+    .map((segment) => segment.file);
 }
 
 /** The WAL segment files in a `pg_wal` folder, each with the positions it holds. */

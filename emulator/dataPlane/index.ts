@@ -12,7 +12,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as net from "node:net";
 import { isoSeconds } from "../clock";
-import { parseLsn } from "../ids";
 import type { EndpointData, NeonLocalState, ProjectRecord } from "../store";
 import { type ClusterContents, Clusters } from "./clusters";
 import { type PostgresFront, type Route, startFront } from "./front";
@@ -129,8 +128,7 @@ export class DataPlane {
 
   /** The span of the branch's real WAL its history covers (Postgres's positions), once its database has run. */
   walHistory(projectId: string, branchId: string): { first: number; last: number } | undefined {
-    const span = this.#clusters.walSpan(branchKey(projectId, branchId));
-    return span && { first: parseLsn(span.first)!, last: parseLsn(span.last)! };
+    return this.#clusters.walSpan(branchKey(projectId, branchId));
   }
 
   /** Whether the branch's database is running (its compute active). */
